@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { parseDuration } from "./duration.js";
+
+/** Frozen service configuration. Only this module reads process.env. */
+export interface Config {
+  readonly app: { readonly name: string; readonly version: string; readonly logLevel: LogLevel };
+  readonly http: { readonly port: number };
+  readonly grpc: { readonly port: number };
+  readonly postgres: { readonly dsn: string | undefined; readonly poolMax: number; readonly dataDir: string };
+  readonly orchestrator: { readonly intervalMs: number };
+  readonly spacex: { readonly apiUrl: string; readonly timeoutMs: number; readonly launchpadsMaxAgeMs: number };
+  readonly booking: { readonly launchCapacity: number; readonly pageTokenSecret: string };
+  readonly pubsub: {
+    readonly enabled: boolean;
+    readonly emulatorHost: string | undefined;
+    readonly projectId: string;
+    readonly launchesTopic: string;
+  };
+  readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
+  readonly shutdown: { readonly graceMs: number };
+}
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+const LOG_LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** Thrown when the configuration is invalid; the message lists every problem at once. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+export const DEFAULT_CONFIG_PATH = "config/config.yaml";
+
+/** Reads `--config <path>` (or `--config=<path>`) from argv. */
+export function configPathFromArgv(argv: readonly string[]): string {
+  const i = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  if (i < 0) return DEFAULT_CONFIG_PATH;
+  const arg = argv[i];
+  return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : (argv[i + 1] ?? "");
+}
+
+/**
+ * Loads the YAML file and overlays the environment (the environment wins). Every problem is
+ * collected and reported together, so an operator fixes a deployment in one round.
+ */
+export function loadConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+  const env = opts.env ?? process.env;
+  const path = opts.path ?? DEFAULT_CONFIG_PATH;
+  const problems: string[] = [];
+  let file: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = parseYaml(readFileSync(path, "utf8"));
+    if (parsed !== null && typeof parsed === "object") file = parsed as Record<string, unknown>;
+    else if (parsed != null) problems.push(`${path}: expected a mapping at the top level`);
+  } catch (e) {
+    problems.push(`${path}: ${(e as Error).message.split("\n")[0]}`);
+  }
+
+  /** Raw value of `section.key`, environment first. */
+  const raw = (key: string, envName: string): string | undefined => {
+    if (env[envName] !== undefined) return env[envName];
+    const [section, name] = key.split(".");
+    const s = file[section];
+    const v = s && typeof s === "object" ? (s as Record<string, unknown>)[name] : undefined;
+    return v === undefined || v === null ? undefined : String(v);
+  };
+  const where = (key: string, envName: string) => (env[envName] !== undefined ? envName : `${key} (${envName})`);
+
+  const str = (key: string, envName: string, def?: string): string => {
+    const v = raw(key, envName) ?? def;
+    if (v === undefined || v === "") {
+      problems.push(`${where(key, envName)} is required`);
+      return "";
+    }
+    return v;
+  };
+  const optional = (key: string, envName: string): string | undefined => raw(key, envName) || undefined;
+  const int = (key: string, envName: string, def: number, min: number, max: number): number => {
+    const v = raw(key, envName);
+    const n = v === undefined || v === "" ? def : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${where(key, envName)} must be an integer from ${min} to ${max}, got "${v}"`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (key: string, envName: string, def: boolean): boolean => {
+    const v = raw(key, envName);
+    if (v === undefined || v === "") return def;
+    if (/^(true|1|yes|on)$/i.test(v)) return true;
+    if (/^(false|0|no|off)$/i.test(v)) return false;
+    problems.push(`${where(key, envName)} must be true or false, got "${v}"`);
+    return def;
+  };
+  const duration = (key: string, envName: string, def: string): number => {
+    const v = raw(key, envName) ?? def;
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      problems.push(`${where(key, envName)} must be a positive duration like 30s, 5m or 1h, got "${v}"`);
+      return parseDuration(def) ?? 1;
+    }
+    return ms;
+  };
+  const url = (key: string, envName: string, def: string): string => {
+    const v = str(key, envName, def);
+    try {
+      const u = new URL(v);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http(s)");
+    } catch {
+      problems.push(`${where(key, envName)} must be an http(s) URL, got "${v}"`);
+    }
+    return v.replace(/\/+$/, "");
+  };
+
+  const logLevel = str("app.log_level", "LOG_LEVEL", "info");
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const emulatorHost = optional("pubsub.emulator_host", "PUBSUB_EMULATOR_HOST");
+  if (emulatorHost && !/^[\w.-]+:\d+$|^\[[\da-f:]+\]:\d+$/i.test(emulatorHost)) {
+    problems.push(`PUBSUB_EMULATOR_HOST must be host:port, got "${emulatorHost}"`);
+  }
+
+  const config: Config = {
+    app: { name: str("app.name", "APP_NAME", "spacet"), version: str("app.version", "APP_VERSION", "0.0.0"), logLevel: logLevel as LogLevel },
+    http: { port: int("http.port", "HTTP_PORT", 8080, 0, 65535) },
+    grpc: { port: int("grpc.port", "GRPC_PORT", 8081, 0, 65535) },
+    postgres: {
+      dsn: optional("postgres.dsn", "PG_DSN"),
+      poolMax: int("postgres.pool_max", "PG_POOL_MAX", 10, 1, 1000),
+      dataDir: str("postgres.data_dir", "PG_DATA_DIR", ".data/pg"),
+    },
+    orchestrator: { intervalMs: duration("orchestrator.interval", "ORCHESTRATOR_INTERVAL", "1h") },
+    spacex: {
+      apiUrl: url("spacex.api_url", "SPACEX_API_URL", "https://api.spacexdata.com/v4"),
+      timeoutMs: duration("spacex.timeout", "SPACEX_TIMEOUT", "10s"),
+      launchpadsMaxAgeMs: duration("spacex.launchpads_max_age", "SPACEX_LAUNCHPADS_MAX_AGE", "720h"),
+    },
+    booking: {
+      launchCapacity: int("booking.launch_capacity", "LAUNCH_CAPACITY", 50, 1, 100_000),
+      pageTokenSecret: str("booking.page_token_secret", "PAGE_TOKEN_SECRET", "spacet-dev-page-token-secret"),
+    },
+    pubsub: {
+      enabled: bool("pubsub.enabled", "PUBSUB_ENABLED", false),
+      emulatorHost,
+      projectId: str("pubsub.project_id", "PUBSUB_PROJECT_ID", "spacet-project"),
+      launchesTopic: str("pubsub.launches_topic", "PUBSUB_LAUNCHES_TOPIC", "launches"),
+    },
+    notifications: {
+      intervalMs: duration("notifications.interval", "NOTIFICATIONS_INTERVAL", "30s"),
+      batchSizeMax: int("notifications.batch_size_max", "NOTIFICATIONS_BATCH_SIZE_MAX", 100, 1, 10_000),
+      retentionMs: duration("notifications.retention", "NOTIFICATIONS_RETENTION", "168h"),
+    },
+    shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  for (const v of Object.values(o as object)) if (v && typeof v === "object") deepFreeze(v);
+  return Object.freeze(o);
+}

@@ -1,0 +1,114 @@
+import type { Booking, BookingStatus, Cancellation } from "../domain/booking.js";
+import type { CalendarDate } from "../domain/calendar-date.js";
+import type { Destination } from "../domain/destination.js";
+import type { DomainEvent } from "../domain/events.js";
+import type { Launch, SpacexLaunch } from "../domain/launch.js";
+import type { Launchpad, LaunchpadStatus } from "../domain/launchpad.js";
+
+/** The current instant; injected so tests can pin "today". */
+export type Clock = () => Date;
+/** Fresh unique ids (UUIDs). */
+export type IdGenerator = () => string;
+
+/** One page of a keyset-paginated list; `nextCursor` is absent on the last page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | undefined;
+}
+/** Where a page starts: `after` is an opaque cursor from a previous page. */
+export interface PageRequest {
+  readonly size: number;
+  readonly after: string | undefined;
+}
+
+export interface LaunchpadRepository {
+  get(id: string): Promise<Launchpad | undefined>;
+  list(filter: { status?: LaunchpadStatus }): Promise<readonly Launchpad[]>;
+}
+
+export interface SeatRequest {
+  readonly launchpadId: string;
+  readonly launchDate: CalendarDate;
+  readonly destination: Destination;
+  readonly capacity: number;
+  /** Id for the launch, used only if this booking is the day's first. */
+  readonly newLaunchId: string;
+  readonly now: Date;
+}
+
+export interface LaunchRepository {
+  /**
+   * Takes one seat on the pad's launch that day, creating the launch if it is the first
+   * booking (rules 3, 4 and 6). Throws DomainError for another destination that day, a
+   * destination already used that week, or a full launch. Locks the launch row until commit.
+   */
+  reserveSeat(req: SeatRequest): Promise<Launch>;
+  /** Locks the launch row until commit (call before touching its bookings). */
+  lock(launchId: string): Promise<Launch>;
+  /** Frees one seat; the launch is cancelled when its last seat is freed (rule 7). */
+  releaseSeat(launchId: string, now: Date): Promise<Launch>;
+  list(filter: LaunchFilter, page: PageRequest): Promise<Page<LaunchListItem>>;
+}
+
+export interface LaunchFilter {
+  readonly launchpadId?: string;
+  readonly fromDate?: CalendarDate;
+  readonly toDate?: CalendarDate;
+  readonly provider?: "spacet" | "spacex";
+}
+
+/** Ours or SpaceX's, as ListLaunches shows them side by side. */
+export type LaunchListItem = { readonly provider: "spacet"; readonly launch: Launch } | { readonly provider: "spacex"; readonly launch: SpacexLaunch };
+
+export interface SpacexScheduleRepository {
+  /** The SpaceX launch that blocks the pad on that pad-local day (rule 5), if any. */
+  findBlocking(launchpadId: string, launchDate: CalendarDate): Promise<SpacexLaunch | undefined>;
+}
+
+export interface BookingFilter {
+  readonly launchpadId?: string;
+  readonly destination?: Destination;
+  readonly status?: BookingStatus;
+  readonly fromLaunchDate?: CalendarDate;
+  readonly toLaunchDate?: CalendarDate;
+}
+
+export interface BookingRepository {
+  /** Throws DomainError REQUEST_ID_TAKEN when another booking already holds `requestId`. */
+  insert(booking: Booking, fingerprint: string | undefined): Promise<void>;
+  get(id: string): Promise<Booking | undefined>;
+  findByRequestId(requestId: string): Promise<{ booking: Booking; fingerprint: string | undefined } | undefined>;
+  /** Cancels a confirmed booking; undefined when it was not confirmed (already cancelled). */
+  cancelIfConfirmed(id: string, cancellation: Cancellation): Promise<Booking | undefined>;
+  list(filter: BookingFilter, page: PageRequest): Promise<Page<Booking>>;
+}
+
+export interface Outbox {
+  /** Records events in the current transaction; a relay publishes them after commit. */
+  add(events: readonly DomainEvent[]): Promise<void>;
+}
+
+/** Everything a use case may touch inside one transaction. */
+export interface Tx {
+  readonly launchpads: LaunchpadRepository;
+  readonly launches: LaunchRepository;
+  readonly bookings: BookingRepository;
+  readonly spacexSchedule: SpacexScheduleRepository;
+  readonly outbox: Outbox;
+  /**
+   * Holds the booking side of the schedule lock until commit: bookings run concurrently with
+   * each other, but never while a SpaceX sync is applying its cancellations (a booking checked
+   * against the old schedule could otherwise slip in after the sync's cancel).
+   */
+  lockScheduleForBooking(): Promise<void>;
+}
+
+export interface UnitOfWork {
+  /**
+   * Runs fn in one transaction: it commits when fn resolves and rolls back when it throws.
+   * A serialization failure or deadlock retries fn a few times, then surfaces as "conflict".
+   */
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The same repositories outside any transaction, for reads. */
+  readonly read: Omit<Tx, "outbox" | "lockScheduleForBooking">;
+}

@@ -1,0 +1,49 @@
+/**
+ * A calendar date without time or zone ("2049-02-28"), the unit of every launch rule. Kept as
+ * its ISO text: it sorts, compares and crosses the wire and the database unchanged.
+ */
+export type CalendarDate = string & { readonly __brand: "CalendarDate" };
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses YYYY-MM-DD and rejects dates that do not exist (2049-02-30, 2049-13-01). */
+export function parseCalendarDate(text: string): CalendarDate | undefined {
+  const m = ISO_DATE.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return undefined;
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  probe.setUTCFullYear(y); // Date.UTC maps years 0-99 to 1900-1999
+  if (probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return undefined;
+  return text as CalendarDate;
+}
+
+/** The calendar date of `instant` in the IANA zone `timeZone` ("the pad-local day"). */
+export function dateInZone(instant: Date, timeZone: string): CalendarDate {
+  // en-CA formats as YYYY-MM-DD; the zone database comes with Node's ICU.
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  return parts as CalendarDate;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Adds whole days (negative to go back). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10) as CalendarDate;
+}
+
+/** Monday of the ISO week (Monday to Sunday) that contains `date`. */
+export function isoWeekStart(date: CalendarDate): CalendarDate {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(date, -((weekday + 6) % 7));
+}
