@@ -1,0 +1,32 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+
+/** Observes each finished RPC: method, gRPC code and duration (seconds). */
+export type RpcObserver = (method: string, code: string, seconds: number) => void;
+
+/**
+ * One log line per RPC: method, code and duration. Requests and responses are never logged:
+ * they carry names and birthdays.
+ */
+export function createLoggingInterceptor(log: Logger, observe?: RpcObserver): Interceptor {
+  return (next) => async (req) => {
+    const started = process.hrtime.bigint();
+    const method = `${req.service.typeName}/${req.method.name}`;
+    /** `code` undefined means OK. */
+    const finish = (code: Code | undefined) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const name = code === undefined ? "ok" : Code[code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase());
+      observe?.(method, name, seconds);
+      const level = code === Code.Internal || code === Code.Unknown ? "error" : "info";
+      log[level]({ rpc: method, code: name, ms: Math.round(seconds * 1e4) / 10 }, "rpc");
+    };
+    try {
+      const res = await next(req);
+      finish(undefined);
+      return res;
+    } catch (e) {
+      finish(ConnectError.from(e).code);
+      throw e;
+    }
+  };
+}

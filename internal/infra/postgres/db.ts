@@ -1,0 +1,53 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/**
+ * pg parses `date` into a JS Date at local midnight, which shifts calendar dates with the
+ * process's zone; a launch day must stay exactly the text Postgres holds. int8 stays text so
+ * sequence values never lose precision.
+ */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === DATE_OID || oid === INT8_OID) return (value: string) => value;
+    return format === "binary" ? pg.types.getTypeParser(oid, "binary") : pg.types.getTypeParser(oid, "text");
+  },
+} as pg.CustomTypesConfig;
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  /** Closes the pool (waits for checked-out clients to be released). */
+  close(): Promise<void>;
+}
+
+/** Opens a pool and a Kysely instance over it. */
+export function openDatabase(opts: {
+  dsn: string;
+  poolMax: number;
+  applicationName?: string;
+  onError?: (err: Error) => void;
+}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: opts.dsn,
+    max: opts.poolMax,
+    application_name: opts.applicationName ?? "spacet",
+    types,
+    // Every session runs in UTC so no SQL can depend on a server's or client's local zone.
+    options: "-c TimeZone=UTC",
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client can be terminated by the server (restart, failover); without a listener
+  // that 'error' event would crash the process.
+  pool.on("error", (err) => opts.onError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    close: () => db.destroy(),
+  };
+}

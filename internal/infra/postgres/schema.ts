@@ -1,0 +1,86 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Row types of the tables in migrations/postgresql (snake_case, as in SQL). */
+export interface Database {
+  launchpads: LaunchpadTable;
+  launches: LaunchTable;
+  bookings: BookingTable;
+  spacex_launches: SpacexLaunchTable;
+  outbox: OutboxTable;
+}
+
+/** `date` columns travel as YYYY-MM-DD text (see the type parsers in db.ts). */
+type DateText = string;
+/** `bigint` columns travel as decimal text so no precision is lost. */
+type BigintText = ColumnType<string, never, never>;
+
+export interface LaunchpadTable {
+  id: string;
+  name: string;
+  full_name: string;
+  locality: string;
+  region: string;
+  time_zone: string;
+  status: string;
+  refreshed_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface LaunchTable {
+  id: string;
+  launchpad_id: string;
+  launch_date: DateText;
+  launch_week: ColumnType<DateText, never, never>;
+  destination: string;
+  capacity: number;
+  booked_seats: number;
+  status: string;
+  cancel_reason: string | null;
+  spacex_launch_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  cancelled_at: Date | null;
+}
+
+export interface BookingTable {
+  id: string;
+  seq: BigintText;
+  launch_id: string;
+  launchpad_id: string;
+  destination: string;
+  launch_date: DateText;
+  first_name: string;
+  last_name: string;
+  gender: string;
+  birthday: DateText;
+  status: string;
+  cancel_reason: string | null;
+  spacex_launch_id: string | null;
+  cancelled_at: Date | null;
+  request_id: string | null;
+  request_fingerprint: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface SpacexLaunchTable {
+  id: string;
+  name: string;
+  flight_number: number | null;
+  launchpad_id: string | null;
+  date_utc: Date;
+  date_precision: string;
+  upcoming: boolean;
+  synced_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface OutboxTable {
+  id: string;
+  seq: BigintText;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  published_at: Date | null;
+}

@@ -1,0 +1,55 @@
+import { type Kysely, sql } from "kysely";
+import type { IdGenerator, Tx, UnitOfWork } from "../../app/ports.js";
+import { DomainError } from "../../domain/errors.js";
+import { createBookingRepository } from "./booking-repository.js";
+import { createLaunchRepository } from "./launch-repository.js";
+import { createLaunchpadRepository } from "./launchpad-repository.js";
+import { AdvisoryLock } from "./locks.js";
+import { createOutboxWriter } from "./outbox-writer.js";
+import { isPgError, PG } from "./pg-errors.js";
+import type { Database } from "./schema.js";
+import { createSpacexScheduleRepository } from "./spacex-schedule-repository.js";
+
+/** Attempts for a transaction that hits a serialization failure or a deadlock. */
+const TX_ATTEMPTS = 3;
+
+/** Transactions over Kysely: every repository of a Tx shares one transaction. */
+export function createUnitOfWork(db: Kysely<Database>, ids: IdGenerator): UnitOfWork {
+  const repositories = (q: Kysely<Database>) => ({
+    launchpads: createLaunchpadRepository(q),
+    launches: createLaunchRepository(q),
+    bookings: createBookingRepository(q),
+    spacexSchedule: createSpacexScheduleRepository(q),
+  });
+
+  return {
+    read: repositories(db),
+    async run(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            // Bound lock waits so a stuck holder turns into a clear error, not a hung request.
+            await sql`set local lock_timeout = '5s'`.execute(trx);
+            const tx: Tx = {
+              ...repositories(trx),
+              outbox: createOutboxWriter(trx, ids),
+              async lockScheduleForBooking() {
+                // Shared: bookings never wait for each other here, only for a sync holding it
+                // exclusively while it applies SpaceX's schedule. Released at commit/rollback.
+                await sql`select pg_advisory_xact_lock_shared(${AdvisoryLock.bookingWrites})`.execute(trx);
+              },
+            };
+            return fn(tx);
+          });
+        } catch (e) {
+          const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
+          if (retryable && attempt < TX_ATTEMPTS) continue;
+          if (retryable || isPgError(e, PG.lockNotAvailable)) {
+            throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
+          }
+          throw e;
+        }
+      }
+    },
+  };
+}
