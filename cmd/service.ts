@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { createRegistry } from "@bufbuild/protobuf";
+import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createValidateInterceptor } from "@connectrpc/validate";
+import { sql } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config/config.js";
+import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { HealthCheckResponse_ServingStatus as Serving } from "../gen/grpc/health/v1/health_pb.js";
+import { createHealthService } from "../pkg/grpc-health/index.js";
+import { registerReflection } from "../pkg/grpc-reflection/index.js";
+import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
+import { createHttpTranscoder } from "../pkg/http-transcoder/index.js";
+import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
+import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
+import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
+import { createProbes, type Lifecycle } from "../internal/controller/probes.js";
+import { openDatabase } from "../internal/infra/postgres/db.js";
+import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
+import { migrate } from "../internal/infra/postgres/migrator.js";
+import { API_SERVICES, createApiRoutes } from "./wiring/routes.js";
+import { createUseCases } from "./wiring/use-cases.js";
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+export interface RunningService {
+  readonly httpPort: number;
+  readonly grpcPort: number;
+  /** Resolves once migrations ran and the API serves. */
+  readonly ready: Promise<void>;
+  /** Graceful stop: NOT_SERVING, drain in-flight RPCs, close the pool, stop embedded Postgres. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts SpaceT: listeners first (so /healthz answers and /readiness says "heating engines"
+ * while the database starts and migrates), then the database, then the API.
+ */
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  let lifecycle: Lifecycle = "starting";
+  let api: ((req: Req, res: Res) => void) | undefined;
+  let database: (() => Promise<void>) | undefined;
+
+  const health = createHealthService();
+  const serviceNames = ["", ...API_SERVICES.map((s) => s.typeName)];
+  for (const name of serviceNames) health.set(name, Serving.NOT_SERVING);
+
+  const probes = createProbes({
+    lifecycle: () => lifecycle,
+    database: () => (database ? database() : Promise.reject(new Error("not connected yet"))),
+    dependencies: () => ({}),
+    app: { name: config.app.name, version: config.app.version },
+  });
+
+  const handler = (req: Req, res: Res) => {
+    probes(req, res).then(
+      (handled) => {
+        if (handled) return;
+        if (api) return api(req, res);
+        res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+        res.end(JSON.stringify({ code: 14, message: "heating engines: the service is starting", details: [] }));
+      },
+      (err: unknown) => {
+        log.error({ err }, "probe failed");
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+
+  const http = createH2cServer(handler);
+  const grpc = createH2cServer(handler);
+  const httpAddress = await http.listen(config.http.port, "0.0.0.0");
+  const grpcAddress = await grpc.listen(config.grpc.port, "0.0.0.0");
+  log.info({ httpPort: httpAddress.port, grpcPort: grpcAddress.port }, "listening");
+
+  let embeddedStop: (() => Promise<void>) | undefined;
+  let closeDatabase: (() => Promise<void>) | undefined;
+
+  const ready = (async () => {
+    let dsn = config.postgres.dsn;
+    if (!dsn) {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.postgres.dataDir, log: (line) => log.debug({ component: "postgres" }, line) });
+      embeddedStop = embedded.stop;
+      dsn = embedded.dsn;
+      log.info({ dataDir: config.postgres.dataDir }, "embedded postgres started");
+    }
+    const { applied } = await migrate({ dsn, log: log.child({ component: "migrator" }) });
+    log.info({ applied: applied.length }, "migrations applied");
+
+    const dbh = openDatabase({ dsn, poolMax: config.postgres.poolMax, applicationName: config.app.name, onError: (err) => log.warn({ err }, "idle database client failed") });
+    closeDatabase = dbh.close;
+    database = async () => {
+      await sql`select 1`.execute(dbh.db);
+    };
+
+    const uc = createUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
+    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret));
+    // First is outermost: log every call, map errors, then validate closest to the handler.
+    const interceptors: Interceptor[] = [
+      createLoggingInterceptor(log.child({ component: "rpc" })),
+      createErrorsInterceptor(log.child({ component: "rpc" })),
+      createValidateInterceptor(),
+    ];
+    const rest = createHttpTranscoder({
+      services: [...API_SERVICES],
+      routes,
+      interceptors,
+      prefix: "/v1/",
+      lenientEnums: true,
+      registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details),
+    });
+    api = connectNodeAdapter({
+      routes: (router: ConnectRouter) => {
+        routes(router);
+        health.register(router);
+        registerReflection(router, [...API_SERVICES]);
+      },
+      interceptors,
+      readMaxBytes: 1024 * 1024,
+      fallback: (req, res) => {
+        void rest(req, res).then((handled) => {
+          if (handled) return;
+          res.writeHead(404, { "content-type": "application/json" });
+          res.end(JSON.stringify({ code: 5, message: `no route for ${req.method} ${(req.url ?? "/").split("?")[0]}`, details: [] }));
+        });
+      },
+    });
+
+    lifecycle = "ready";
+    for (const name of serviceNames) health.set(name, Serving.SERVING);
+    log.info("ready");
+  })();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      lifecycle = "draining";
+      for (const name of serviceNames) health.set(name, Serving.NOT_SERVING);
+      health.shutdown();
+      await ready.catch(() => undefined);
+      await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
+      await closeDatabase?.();
+      await embeddedStop?.();
+      log.info("stopped");
+    })());
+
+  return { httpPort: httpAddress.port, grpcPort: grpcAddress.port, ready, stop };
+}
+
+export type { H2cServer };
