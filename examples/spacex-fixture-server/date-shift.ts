@@ -13,9 +13,11 @@ const DAY_MS = 86_400_000;
  * the UTC month, day and time (29 February becomes the 28th in a common year); `date_unix`
  * follows `date_utc`; `date_local` is rewritten in the pad's zone when known, so its offset
  * text still matches the instant across DST changes, else in the offset it already had.
+ * A zero shift returns the launch untouched (a few snapshot launches have a `date_local`
+ * or `date_unix` that disagrees with `date_utc`; a real shift recomputes both from it).
  */
 export function shiftLaunch(launch: Doc, shift: DateShift, padZones: ReadonlyMap<string, string>): Doc {
-  if (typeof launch.date_utc !== "string") return launch;
+  if (typeof launch.date_utc !== "string" || ((shift.years ?? 0) === 0 && (shift.days ?? 0) === 0)) return launch;
   const moved = shiftInstant(new Date(launch.date_utc), shift);
   const zone = typeof launch.launchpad === "string" ? padZones.get(launch.launchpad) : undefined;
   const offset =
