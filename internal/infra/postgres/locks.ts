@@ -1,0 +1,29 @@
+/**
+ * Every PostgreSQL advisory lock key this service uses, in one table, so two features can never
+ * pick the same number by accident (advisory keys are plain integers shared by everything that
+ * connects to the database; they are scoped per database, so per-test databases never contend).
+ *
+ * The 7_000_xxx range keeps clear of small numbers that other tools sharing a database tend to
+ * use. Never reuse or renumber a key: replicas of an older and a newer version may run side by
+ * side during a rolling deploy and must still exclude each other.
+ */
+export const AdvisoryLock = {
+  /**
+   * Held (session level, on one pinned connection) for a whole migration run, so replicas that
+   * start together apply each file exactly once; the others wait, then find nothing to do.
+   */
+  migrations: 7_000_001,
+  /**
+   * One SpaceX schedule sync at a time across all replicas (transaction level, try-lock: a
+   * replica that does not get it skips its run instead of queueing behind the holder).
+   */
+  spacexSync: 7_000_002,
+  /**
+   * Bookings take it shared and a sync applying SpaceX cancellations takes it exclusive (both
+   * transaction level), so a booking checked against the old schedule cannot commit after the
+   * sync cancelled that launch; bookings never wait for each other on it.
+   */
+  bookingWrites: 7_000_003,
+} as const;
+
+export type AdvisoryLockName = keyof typeof AdvisoryLock;
