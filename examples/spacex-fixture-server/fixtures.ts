@@ -15,12 +15,13 @@ export interface SpacexCollections {
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * Where the fixtures live: the explicit option, else `SPACEX_FIXTURES_DIR`, else the copy of
- * `shared/` that sits beside the clone (as in CI). Relative paths resolve against the repo
- * root so the server finds its data whatever the working directory.
+ * Where the fixtures live: the explicit option, else `SPACEX_FIXTURES_DIR`, else `data/` next
+ * to this file (a byte-for-byte copy of the team's `shared/fixtures/spacex`, committed so a
+ * clone runs offline on its own). Relative paths resolve against the repo root so the server
+ * finds its data whatever the working directory.
  */
 export function resolveFixturesDir(explicit?: string): string {
-  return resolve(REPO_ROOT, explicit ?? process.env.SPACEX_FIXTURES_DIR ?? "../shared/fixtures/spacex");
+  return resolve(REPO_ROOT, explicit ?? process.env.SPACEX_FIXTURES_DIR ?? "examples/spacex-fixture-server/data");
 }
 
 /** Reads the frozen v4 snapshots; the landpads file is wrapped as `{ data: [...] }` by its source. */

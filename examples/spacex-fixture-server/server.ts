@@ -13,7 +13,7 @@ export interface SpacexFixtureServerOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
-  /** Defaults to `SPACEX_FIXTURES_DIR`, else `../shared/fixtures/spacex` beside the repo. */
+  /** Defaults to `SPACEX_FIXTURES_DIR`, else the committed copy in `examples/spacex-fixture-server/data`. */
   readonly fixturesDir?: string;
   /** Whole years added to every launch date (see `shiftLaunch`). */
   readonly shiftYears?: number;
