@@ -1,0 +1,127 @@
+import { type BackoffPolicy, retryDelayMs } from "./relay-backoff.js";
+import { toPubsubMessage } from "./relay-message.js";
+import type { AggregateFailure, EventPublisher, OutboxRelayStore, PendingEvent } from "./relay-ports.js";
+
+/** The subset of a pino logger a pass uses. */
+export interface PassLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RelayPassDeps {
+  readonly store: OutboxRelayStore;
+  readonly publisher: EventPublisher;
+  /** Topic per aggregate type; an aggregate of an unknown type fails (and backs off) until configured. */
+  readonly topics: Readonly<Record<string, string>>;
+  /** CloudEvents source prefix, e.g. `/spacet`. */
+  readonly source: string;
+  /** At most this many aggregates and this many events per pass. */
+  readonly batchSize: number;
+  readonly leaseTtlMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly log: PassLogger;
+  /** Called as soon as Pub/Sub acknowledged an event (before it is marked): for lag metrics and the bench. */
+  readonly onPublished?: (event: PendingEvent) => void;
+}
+
+export interface PassResult {
+  readonly claimed: number;
+  readonly published: number;
+  readonly failed: number;
+  /** The pass hit its batch size, so more work is probably waiting. */
+  readonly full: boolean;
+}
+
+interface AggregateOutcome {
+  readonly published: readonly string[];
+  readonly failure?: AggregateFailure;
+}
+
+/**
+ * One relay pass: lease due aggregates, load their pending events, publish, settle.
+ *
+ * Delivery: at least once. An event is marked only after Pub/Sub acknowledged it; a crash
+ * before the mark re-sends it later under the same event id.
+ *
+ * Order: each aggregate's events are handed to the ordered publisher in seq order, all at
+ * once (the client sends one batch per ordering key at a time, so this keeps order while
+ * batching, instead of one round trip per event); aggregates go in parallel. The published
+ * set of an aggregate is the prefix acknowledged before its first failure; the failed event
+ * stays the aggregate's head and everything behind it waits, so no event ever overtakes an
+ * earlier one of its aggregate. A failing aggregate backs off alone; the others carry on.
+ */
+export async function runRelayPass(deps: RelayPassDeps): Promise<PassResult> {
+  const started = performance.now();
+  const claimed = await deps.store.claim(deps.batchSize, deps.leaseTtlMs);
+  if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0, full: false };
+
+  const pending = await deps.store.loadPending(claimed, deps.batchSize);
+  const outcomes = await Promise.all([...groupByAggregate(pending).values()].map((events) => publishAggregate(deps, events)));
+  const published = outcomes.flatMap((o) => o.published);
+  const failures = outcomes.flatMap((o) => (o.failure ? [o.failure] : []));
+
+  const elapsedMs = performance.now() - started;
+  if (elapsedMs > deps.leaseTtlMs) {
+    // Another relay may have taken these aggregates over meanwhile: expect duplicates.
+    deps.log.warn({ elapsedMs: Math.round(elapsedMs), leaseTtlMs: deps.leaseTtlMs }, "relay pass outlived its leases");
+  }
+  await deps.store.settle(published, failures);
+
+  if (failures.length > 0) {
+    const first = failures[0];
+    deps.log.warn({ failedAggregates: failures.length, published: published.length, aggregateId: first.aggregateId, eventId: first.eventId, err: first.error }, "outbox events failed to publish; backing off");
+  }
+  deps.log.debug({ claimed: claimed.length, published: published.length, failed: failures.length, ms: Math.round(performance.now() - started) }, "relay pass");
+  return {
+    claimed: claimed.length,
+    published: published.length,
+    failed: failures.length,
+    full: claimed.length >= deps.batchSize || pending.length >= deps.batchSize,
+  };
+}
+
+async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEvent[]): Promise<AggregateOutcome> {
+  const head = events[0];
+  // Claimed from a snapshot taken before another relay's failure record landed: still backing off.
+  if (!head.due) return { published: [] };
+  const fail = (event: PendingEvent, err: unknown): AggregateFailure => ({
+    aggregateId: event.aggregateId,
+    eventId: event.id,
+    error: describe(err),
+    retryInMs: retryDelayMs(event.attempts + 1, deps.backoff),
+  });
+
+  const topic = deps.topics[head.aggregateType];
+  if (!topic) return { published: [], failure: fail(head, new Error(`no topic configured for aggregate type "${head.aggregateType}"`)) };
+
+  const results = await Promise.allSettled(
+    events.map((event) =>
+      deps.publisher.publish(topic, toPubsubMessage(event, deps.source)).then(() => deps.onPublished?.(event)),
+    ),
+  );
+  const firstFailure = results.findIndex((r) => r.status === "rejected");
+  if (firstFailure < 0) return { published: events.map((e) => e.id) };
+
+  // The client pauses a failed ordering key; the retry starts again from the failed event.
+  deps.publisher.resumePublishing(topic, head.aggregateId);
+  const reason = (results[firstFailure] as PromiseRejectedResult).reason;
+  return { published: events.slice(0, firstFailure).map((e) => e.id), failure: fail(events[firstFailure], reason) };
+}
+
+/** Keeps each aggregate's events in the order loaded (seq order). */
+function groupByAggregate(events: readonly PendingEvent[]): Map<string, PendingEvent[]> {
+  const groups = new Map<string, PendingEvent[]>();
+  for (const e of events) {
+    const group = groups.get(e.aggregateId);
+    if (group) group.push(e);
+    else groups.set(e.aggregateId, [e]);
+  }
+  return groups;
+}
+
+/** First line of the error with its gRPC code, bounded: it lands in outbox.last_error. */
+function describe(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown };
+  const message = String(e?.message ?? err).split("\n")[0];
+  return (typeof e?.code === "number" ? `code ${e.code}: ${message}` : message).slice(0, 1000);
+}

@@ -1,0 +1,65 @@
+/** One unpublished outbox row, as a relay pass loads it. */
+export interface PendingEvent {
+  /** The event id (outbox primary key): consumers dedupe on it. */
+  readonly id: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly eventType: string;
+  /** The payload exactly as stored: protobuf JSON mapping text. */
+  readonly payloadJson: string;
+  readonly createdAt: Date;
+  /** Failed publish attempts so far. */
+  readonly attempts: number;
+  /** Whether its retry time has come (only meaningful for the first pending event of an aggregate). */
+  readonly due: boolean;
+}
+
+/** Why an aggregate stopped in this pass: its first unpublished event failed. */
+export interface AggregateFailure {
+  readonly aggregateId: string;
+  /** The event that failed; it keeps its place at the head of the aggregate. */
+  readonly eventId: string;
+  readonly error: string;
+  /** When to try the aggregate again, from now. */
+  readonly retryInMs: number;
+}
+
+/**
+ * What a relay needs from the database. Every call runs on the relay's own session, which owns
+ * the leases it takes (see migrations/postgresql/0005_outbox_relay.sql).
+ */
+export interface OutboxRelayStore {
+  /**
+   * Leases up to `limit` aggregates whose oldest unpublished event is due and that no live
+   * relay holds, and returns their ids. The caller must `settle` before its next claim.
+   */
+  claim(limit: number, leaseTtlMs: number): Promise<string[]>;
+  /** Unpublished events of the given aggregates: at most `limit`, each aggregate's in seq order. */
+  loadPending(aggregateIds: readonly string[], limit: number): Promise<PendingEvent[]>;
+  /** In one statement: marks `published`, records `failures`, releases every lease this session holds. */
+  settle(published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
+  /** Milliseconds until the earliest backed-off event becomes due, or undefined if none waits. */
+  nextRetryInMs(): Promise<number | undefined>;
+  /** Deletes up to `limit` events published more than `retentionMs` ago; returns how many. */
+  deletePublished(retentionMs: number, limit: number): Promise<number>;
+}
+
+/** A message as Pub/Sub takes it. */
+export interface OutgoingMessage {
+  readonly data: Buffer;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly orderingKey: string;
+}
+
+/** What a relay needs from Pub/Sub (internal/infra/pubsub/publisher.ts implements it). */
+export interface EventPublisher {
+  /**
+   * Resolves with the message id once Pub/Sub stored the message. Messages with one ordering
+   * key are sent in call order, and once one fails the ones queued behind it fail too.
+   */
+  publish(topic: string, message: OutgoingMessage): Promise<string>;
+  /** Lets an ordering key publish again after a failure. */
+  resumePublishing(topic: string, orderingKey: string): void;
+  /** Upper bound of one `publish`, retries included: a relay's lease must outlast it. */
+  readonly deadlineMs: number;
+}

@@ -1,0 +1,154 @@
+import type { AggregateFailure, OutboxRelayStore, PendingEvent } from "../outbox/relay-ports.js";
+
+/** Runs one statement and returns its rows and row count. */
+export type RunQuery = <R>(text: string, values: readonly unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+
+/**
+ * The relay's SQL. `run` must always use the SAME session (outbox-relay-session.ts): a lease's
+ * owner is that session's backend pid, so claims, marks and releases must come from it, and
+ * the session ending frees every lease it held. Each statement runs on its own (autocommit),
+ * so no transaction stays open while the relay talks to Pub/Sub.
+ */
+export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
+  return {
+    async claim(limit, leaseTtlMs) {
+      // Ordering rule: an aggregate may be published only from its oldest unpublished event
+      // (its head) on, by one relay at a time. Candidates are heads that are due (not backing
+      // off) and not under a live lease of another session, oldest due first; the partial
+      // index outbox_unpublished_by_due serves the scan, outbox_unpublished_by_aggregate the
+      // head test. The upsert is the lock: relays racing for one aggregate serialise on its
+      // primary key, and ON CONFLICT re-checks the latest committed lease, so exactly one gets
+      // it (only the winner sees its row in RETURNING). A lease of a dead session or past its
+      // expiry is taken over. The snapshot-based candidate list can be stale (another relay
+      // may have published the head meanwhile); loadPending reads afresh after the claim.
+      const { rows } = await run<{ aggregate_id: string }>(
+        `with candidates as (
+           select o.aggregate_id
+             from outbox o
+            where o.published_at is null
+              and o.next_attempt_at <= now()
+              and not exists (select 1 from outbox e
+                               where e.aggregate_id = o.aggregate_id and e.published_at is null and e.seq < o.seq)
+              and not exists (select 1 from outbox_leases l
+                               where l.aggregate_id = o.aggregate_id
+                                 and l.owner_pid <> pg_backend_pid()
+                                 and l.expires_at > now()
+                                 and l.owner_pid in (select pid from pg_stat_activity))
+            order by o.next_attempt_at, o.seq
+            limit $1)
+         insert into outbox_leases (aggregate_id, owner_pid, expires_at)
+         select aggregate_id, pg_backend_pid(), now() + make_interval(secs => $2::float8 / 1000) from candidates
+         on conflict (aggregate_id) do update
+            set owner_pid = excluded.owner_pid, expires_at = excluded.expires_at
+          where outbox_leases.owner_pid = pg_backend_pid()
+             or outbox_leases.expires_at <= now()
+             or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
+         returning aggregate_id`,
+        [limit, leaseTtlMs],
+      );
+      return rows.map((r) => r.aggregate_id);
+    },
+
+    async loadPending(aggregateIds, limit) {
+      // Ordered by (position within its aggregate, seq) before the limit: every aggregate gets
+      // its first events before any gets its later ones, and each aggregate's share is always
+      // a prefix of its pending events, so nothing is skipped over.
+      const { rows } = await run<PendingRow>(
+        `select id, aggregate_type, aggregate_id, event_type, payload::text as payload_json, created_at, attempts,
+                next_attempt_at <= now() as due
+           from (select o.*, row_number() over (partition by o.aggregate_id order by o.seq) as position
+                   from outbox o
+                  where o.aggregate_id = any($1::text[]) and o.published_at is null) pending
+          order by position, seq
+          limit $2`,
+        [aggregateIds, limit],
+      );
+      return rows.map(toPendingEvent);
+    },
+
+    async settle(published, failures) {
+      // One round trip and one transaction: the marks, the failure records and the lease
+      // release commit together, so no other relay can claim an aggregate and see it half
+      // settled. A failure is recorded on the aggregate's head (attempts, last_error) and its
+      // delay applied to all its pending events, which keeps them out of the claim's due-index
+      // scan while it backs off. The two UPDATEs touch disjoint rows (published ids excluded).
+      await run(
+        `with marked as (
+           update outbox set published_at = now()
+            where id = any($1::uuid[]) and published_at is null),
+         failures as (
+           select * from unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) as f(aggregate_id, event_id, error, retry_in_ms)),
+         backed_off as (
+           update outbox o
+              set attempts = o.attempts + case when o.id = f.event_id then 1 else 0 end,
+                  last_error = case when o.id = f.event_id then f.error else o.last_error end,
+                  next_attempt_at = now() + make_interval(secs => f.retry_in_ms::float8 / 1000)
+             from failures f
+            where o.aggregate_id = f.aggregate_id and o.published_at is null and o.id <> all($1::uuid[])),
+         released as (
+           delete from outbox_leases where owner_pid = pg_backend_pid())
+         select 1`,
+        [
+          published,
+          failures.map((f) => f.aggregateId),
+          failures.map((f) => f.eventId),
+          failures.map((f) => f.error),
+          failures.map((f) => Math.max(0, Math.round(f.retryInMs))),
+        ],
+      );
+    },
+
+    async nextRetryInMs() {
+      const { rows } = await run<{ ms: number | null }>(
+        `select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+           from outbox where published_at is null and next_attempt_at > now()`,
+        [],
+      );
+      const ms = rows[0]?.ms;
+      return ms === null || ms === undefined ? undefined : Math.max(0, ms);
+    },
+
+    async deletePublished(retentionMs, limit) {
+      // Bounded batches through the outbox_published index, so retention never holds locks on
+      // a large range or bloats one transaction. Leases left by relays that vanished are
+      // swept here too (a live relay always releases its own at settle).
+      const { rowCount } = await run(
+        `with expired as (
+           select id from outbox
+            where published_at is not null and published_at < now() - make_interval(secs => $1::float8 / 1000)
+            order by published_at
+            limit $2),
+         stale_leases as (
+           delete from outbox_leases
+            where expires_at <= now() or owner_pid not in (select pid from pg_stat_activity))
+         delete from outbox o using expired e where o.id = e.id`,
+        [retentionMs, limit],
+      );
+      return rowCount;
+    },
+  };
+}
+
+interface PendingRow {
+  id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  payload_json: string;
+  created_at: Date;
+  attempts: number;
+  due: boolean;
+}
+
+function toPendingEvent(r: PendingRow): PendingEvent {
+  return {
+    id: r.id,
+    aggregateType: r.aggregate_type,
+    aggregateId: r.aggregate_id,
+    eventType: r.event_type,
+    payloadJson: r.payload_json,
+    createdAt: r.created_at,
+    attempts: r.attempts,
+    due: r.due,
+  };
+}
