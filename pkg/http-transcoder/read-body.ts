@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Readable } from "node:stream";
+import type { JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { badRequest } from "./bad-request.js";
+import { HttpError } from "./http-error.js";
+
+/** The request side the transcoder needs: a readable body plus headers. */
+export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
+
+/**
+ * Reads and parses a JSON request body, never buffering more than `maxBytes`. Returns undefined
+ * for an empty body, so `POST /v1/x:cancel` works without `{}`.
+ *
+ * - Too large (declared or actual): 400 INVALID_ARGUMENT naming the limit. Reading stops at the
+ *   limit; the caller answers at once and closes the connection.
+ * - Content-Type: absent or JSON (`application/json`, `*\/*+json`, charset utf-8 only) is
+ *   accepted; anything else with a body is 415 Unsupported Media Type (code INVALID_ARGUMENT),
+ *   the HTTP status clients and proxies expect for this case.
+ * - Invalid UTF-8 or malformed JSON: INVALID_ARGUMENT with the parser's reason.
+ */
+export async function readJsonBody(req: BodySource, maxBytes: number): Promise<JsonValue | undefined> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const bytes = await readLimited(req, maxBytes);
+  if (bytes.length === 0) return undefined;
+  checkContentType(req.headers["content-type"]);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest("request body is not valid UTF-8");
+  }
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw badRequest(`malformed JSON body: ${(e as Error).message}`);
+  }
+}
+
+/** 400 rather than 413 so the status matches the INVALID_ARGUMENT code, as for any other bad input. */
+const tooLarge = (maxBytes: number): HttpError =>
+  new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, true);
+
+function checkContentType(header: string | undefined): void {
+  if (header === undefined || header.trim() === "") return;
+  const [mediaType, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
+  const json = mediaType === "application/json" || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(mediaType);
+  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  if (json && (charset === undefined || charset === "utf-8" || charset === "utf8")) return;
+  throw new HttpError(415, Code.InvalidArgument, `unsupported content-type "${header}": send application/json (UTF-8)`);
+}
+
+function readLimited(req: Readable, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onFail);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done();
+        req.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onFail = (e: Error): void => {
+      done();
+      reject(new ConnectError("client closed the request", Code.Canceled, undefined, undefined, e));
+    };
+    const onClose = (): void => onFail(new Error("request closed before its body ended"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onFail);
+    req.on("close", onClose);
+  });
+}
