@@ -54,6 +54,7 @@ export function createSync(deps: {
   return {
     syncSpacexLaunches,
     refreshLaunchpads,
+    tick,
     runSyncNow: createRunSyncNow({ refreshLaunchpads, syncSpacexLaunches }),
     getSyncStatus: createGetSyncStatus({
       reader: createSyncStatusReader(deps.pool),
