@@ -22,6 +22,7 @@ import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { API_SERVICES, createApiRoutes } from "./wiring/routes.js";
+import { createSync } from "./wiring/sync.js";
 import { createUseCases } from "./wiring/use-cases.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -80,6 +81,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   let embeddedStop: (() => Promise<void>) | undefined;
   let closeDatabase: (() => Promise<void>) | undefined;
+  let stopSync: (() => Promise<void>) | undefined;
 
   const ready = (async () => {
     let dsn = config.postgres.dsn;
@@ -99,7 +101,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
     };
 
     const uc = createUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
-    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret));
+    // --- SpaceX sync (issue 3): use cases behind SyncService; its scheduler starts once ready.
+    const sync = createSync({ pool: dbh.pool, settings: config, log });
+    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync);
     // First is outermost: log every call, map errors, then validate closest to the handler.
     const interceptors: Interceptor[] = [
       createLoggingInterceptor(log.child({ component: "rpc" })),
@@ -134,6 +138,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
     lifecycle = "ready";
     for (const name of serviceNames) health.set(name, Serving.SERVING);
     log.info("ready");
+    // --- SpaceX sync: first tick now (launchpads if due, then launches if due), then every interval.
+    sync.scheduler.start();
+    stopSync = sync.scheduler.stop;
   })();
 
   let stopping: Promise<void> | undefined;
@@ -143,6 +150,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       for (const name of serviceNames) health.set(name, Serving.NOT_SERVING);
       health.shutdown();
       await ready.catch(() => undefined);
+      // --- SpaceX sync: stop first; aborts a fetch in progress and awaits the run (it never holds a transaction across the fetch).
+      await stopSync?.();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
       await closeDatabase?.();
       await embeddedStop?.();

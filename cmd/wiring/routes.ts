@@ -2,19 +2,23 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { BookingService } from "../../gen/spacet/v1/booking_pb.js";
 import { LaunchService } from "../../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
+import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
 import { createBookingHandler } from "../../internal/controller/booking-handler.js";
 import { createLaunchHandler } from "../../internal/controller/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launchpad-handler.js";
+import { createSyncHandler } from "../../internal/controller/sync-handler.js";
+import type { Sync } from "./sync.js";
 import type { UseCases } from "./use-cases.js";
 
 /** The product's services (health and reflection are added by the server). */
-export const API_SERVICES = [BookingService, LaunchpadService, LaunchService] as const;
+export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService] as const;
 
-export function createApiRoutes(uc: UseCases, pageTokens: PageTokenCodec) {
+export function createApiRoutes(uc: UseCases, pageTokens: PageTokenCodec, sync: Pick<Sync, "getSyncStatus" | "runSyncNow">) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));
     router.service(LaunchpadService, createLaunchpadHandler(uc));
     router.service(LaunchService, createLaunchHandler({ ...uc, pageTokens }));
+    router.service(SyncService, createSyncHandler(sync));
   };
 }

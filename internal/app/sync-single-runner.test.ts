@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { createSync } from "../../cmd/wiring/sync.js";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../examples/spacex-fixture-server/server.js";
@@ -35,7 +36,7 @@ after(async () => {
 });
 beforeEach(async () => {
   fixture.setFault(null);
-  await handle.db.deleteFrom("sync_runs").execute();
+  await sql`delete from sync_runs`.execute(handle.db);
 });
 
 function runner(env: { timeoutMs: number; retries: number }): ScriptProcess {
@@ -47,7 +48,7 @@ function runner(env: { timeoutMs: number; retries: number }): ScriptProcess {
 }
 
 const outcomeOf = async (p: ScriptProcess) => JSON.parse((await p.waitForLine(/^outcome /)).slice("outcome ".length)) as { kind: string; outcome?: string };
-const syncRuns = () => handle.db.selectFrom("sync_runs").selectAll().execute();
+const syncRuns = async () => (await sql<{ id: string }>`select id from sync_runs`.execute(handle.db)).rows;
 const reader = () => createSyncStatusReader(handle.pool);
 
 /** Polls a database condition (no fixed sleeps): every 20 ms, for at most `ms`. */
