@@ -8,7 +8,7 @@ import { type DatabaseHandle, openDatabase } from "../infra/postgres/db.js";
 import { createSyncStatusReader } from "../infra/postgres/sync-runs.js";
 import { createTestDatabase } from "../testkit/postgres.js";
 import { type ScriptProcess, spawnScript } from "../testkit/processes.js";
-import { advisoryLocksHeld, mirrorSnapshot, silentLog, syncSettings } from "../testkit/spacex-sync.js";
+import { advisoryLocksHeld, mirrorSnapshot, silentLog, syncSettings, waitUntil } from "../testkit/spacex-sync.js";
 
 const RUNNER = fileURLToPath(new URL("./testdata/sync-runner.ts", import.meta.url));
 /** Held requests never answer: the run that got the lock stays inside its fetch until we say. */
@@ -51,15 +51,6 @@ const outcomeOf = async (p: ScriptProcess) => JSON.parse((await p.waitForLine(/^
 const syncRuns = async () => (await sql<{ id: string }>`select id from sync_runs`.execute(handle.db)).rows;
 const reader = () => createSyncStatusReader(handle.pool);
 
-/** Polls a database condition (no fixed sleeps): every 20 ms, for at most `ms`. */
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
 describe("SpaceX sync: one runner across processes", () => {
   it("lets exactly one of three processes started together run; the others skip, and no lock is left", async () => {
     fixture.setFault(HOLD_LAUNCHES);
@@ -97,11 +88,11 @@ describe("SpaceX sync: one runner across processes", () => {
     const victim = runner({ timeoutMs: 60_000, retries: 0 });
     await victim.waitForLine(/^ready$/);
     victim.send("go");
-    await until("the runner holds the sync lock", () => reader().isRunning());
+    await waitUntil("the runner holds the sync lock", () => reader().isRunning());
 
     victim.kill("SIGKILL");
     assert.equal((await victim.exited).signal, "SIGKILL");
-    await until("the server dropped the dead runner's lock", async () => !(await reader().isRunning()));
+    await waitUntil("the server dropped the dead runner's lock", async () => !(await reader().isRunning()));
     assert.equal(await advisoryLocksHeld(handle.db), 0);
     assert.deepEqual(await syncRuns(), [], "the killed run left no trace");
     assert.deepEqual(await mirrorSnapshot(handle.db), mirror, "and changed nothing");
