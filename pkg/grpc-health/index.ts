@@ -1,0 +1,2 @@
+export { createHealthService } from "./health-service.js";
+export type { HealthService } from "./health-service.js";
