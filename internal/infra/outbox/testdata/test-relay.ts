@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { pino } from "pino";
+import { createOutboxRelayRepository } from "../../postgres/outbox-relay-repository.js";
+import { openRelaySession } from "../../postgres/outbox-relay-session.js";
+import { createPublisher } from "../../pubsub/publisher.js";
+import type { BackoffPolicy } from "../relay-backoff.js";
+import type { PendingEvent } from "../relay-ports.js";
+import { createOutboxRelay } from "../relay.js";
+
+export const silentLog = pino({ level: "silent" });
+
+export interface TestRelayOptions {
+  readonly dsn: string;
+  readonly emulatorHost: string;
+  readonly projectId: string;
+  readonly topics: Readonly<Record<string, string>>;
+  readonly batchSize?: number;
+  /** Default one hour: a test that sees an event quickly proves the NOTIFY wake-up. */
+  readonly pollIntervalMs?: number;
+  readonly retentionMs?: number;
+  readonly cleanupIntervalMs?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly createTopics?: boolean;
+  readonly onPublished?: (event: PendingEvent) => void;
+}
+
+/**
+ * A relay assembled from its parts (as relay-runtime.ts does) with every knob a test needs:
+ * several topics, no topic creation, fast backoff. Resolves once it is connected and running.
+ */
+export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): Promise<void> }> {
+  const publisher = createPublisher({ projectId: opts.projectId, emulatorHost: opts.emulatorHost, createTopics: opts.createTopics ?? false, deadlineMs: 3_000 });
+  let connected!: () => void;
+  const ready = new Promise<void>((r) => (connected = r));
+  let started = false;
+  const session = openRelaySession({
+    dsn: opts.dsn,
+    applicationName: "test-relay",
+    onNotify: () => relay.wake(),
+    onConnected: () => {
+      if (!started) relay.start();
+      else relay.wake();
+      started = true;
+      connected();
+    },
+    log: silentLog,
+  });
+  const relay = createOutboxRelay({
+    store: createOutboxRelayRepository(session.run),
+    publisher,
+    topics: opts.topics,
+    source: "/spacet",
+    batchSize: opts.batchSize ?? 100,
+    pollIntervalMs: opts.pollIntervalMs ?? 3_600_000,
+    retentionMs: opts.retentionMs ?? 3_600_000,
+    cleanupIntervalMs: opts.cleanupIntervalMs,
+    backoff: opts.backoff ?? { firstMs: 100, maxMs: 1_000 },
+    log: silentLog,
+    onPublished: opts.onPublished,
+  });
+  await ready;
+  return {
+    async stop() {
+      await relay.stop();
+      await publisher.close();
+      await session.close();
+    },
+  };
+}
+
+/**
+ * Inserts events the way the outbox writers do (one statement per call, so seq follows the
+ * call order) and returns their ids. The payload is the test's own: the relay never reads it.
+ */
+export async function insertEvents(db: pg.Pool | pg.Client, events: ReadonlyArray<{ aggregateId: string; aggregateType?: string; n: number }>): Promise<string[]> {
+  const ids = events.map(() => randomUUID());
+  await db.query(
+    `insert into outbox (id, aggregate_type, aggregate_id, event_type, payload)
+     select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      ids,
+      events.map((e) => e.aggregateType ?? "launch"),
+      events.map((e) => e.aggregateId),
+      events.map(() => "test.Event"),
+      events.map((e) => JSON.stringify({ aggregate: e.aggregateId, n: e.n })),
+    ],
+  );
+  return ids;
+}
