@@ -1,0 +1,3 @@
+export { registerReflection } from "./register-reflection.js";
+export { createDescriptorIndex } from "./descriptor-index.js";
+export type { DescriptorIndex } from "./descriptor-index.js";
