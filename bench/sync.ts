@@ -8,8 +8,10 @@
  * of the 1,000 launches alone (the least any sync must write).
  */
 import { pathToFileURL } from "node:url";
+import type pg from "pg";
 import { pino } from "pino";
 import { createSync } from "../cmd/wiring/sync.js";
+import type { UpcomingSpacexLaunch } from "../internal/app/sync-ports.js";
 import { startSpacexFixtureServer } from "../examples/spacex-fixture-server/server.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
@@ -96,7 +98,7 @@ async function runScenario(scenario: SyncBenchScenario): Promise<SyncBenchResult
 }
 
 /** The plain upsert of the same launches into a scratch copy of the mirror: a floor, not a sync. */
-async function plainUpsertMs(pool: import("pg").Pool, launches: Awaited<ReturnType<ReturnType<typeof fastFailingProvider>["listUpcomingLaunches"]>>) {
+async function plainUpsertMs(pool: pg.Pool, launches: readonly UpcomingSpacexLaunch[]): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query("create temporary table bench_mirror (like spacex_launches including all)");
