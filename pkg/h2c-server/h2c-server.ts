@@ -1,0 +1,172 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http2, { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import net, { type AddressInfo, type Socket } from "node:net";
+import { sniffConnection } from "./sniff-connection.js";
+
+/** A Node request handler that serves both protocols, such as `connectNodeAdapter(...)`. */
+export type H2cHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
+
+/** Timeouts of {@link createH2cServer}; all in milliseconds. */
+export interface H2cServerOptions {
+  /** Time for a new connection to send enough bytes to pick a protocol; default 5 s. */
+  readonly sniffTimeoutMs?: number;
+  /** HTTP/1.1: time to receive the request headers (slowloris guard); default 10 s. */
+  readonly headersTimeoutMs?: number;
+  /** HTTP/1.1: time to receive the whole request; default 60 s. */
+  readonly requestTimeoutMs?: number;
+  /** HTTP/1.1: how long an idle keep-alive connection stays open between requests; default 5 s. */
+  readonly keepAliveTimeoutMs?: number;
+  /**
+   * HTTP/1.1: a socket with no traffic for this long is destroyed, even mid-request.
+   * HTTP/2: a session with no open stream for this long gets GOAWAY; streams that are open but
+   * quiet (a health Watch) are never cut. Default 5 min.
+   */
+  readonly idleTimeoutMs?: number;
+  /** Options for the HTTP/2 server, e.g. `settings: { maxConcurrentStreams: 100 }`. */
+  readonly http2?: http2.ServerOptions;
+}
+
+/** One port serving h2c (gRPC and HTTP/2 clients) and HTTP/1.1 (REST, Connect, curl, probes). */
+export interface H2cServer {
+  /** Starts listening; resolves with the bound address (use port 0 for an ephemeral port). */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Graceful stop: stops accepting connections, sends GOAWAY to HTTP/2 sessions, closes idle
+   * HTTP/1.1 keep-alive connections and answers in-flight HTTP/1.1 requests with
+   * `Connection: close`, lets in-flight requests finish, then destroys whatever is still open
+   * after `graceMs` (default 10 s). Resolves once every connection is closed. Idempotent.
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
+  /** Requests whose response has not closed yet, over both protocols. */
+  readonly activeRequests: number;
+  /** Resolves when no request is in flight (at once if none is). */
+  whenIdle(): Promise<void>;
+}
+
+/**
+ * Creates a single-port server for prior-knowledge h2c and HTTP/1.1, with one handler for both.
+ * `http2.createServer({ allowHTTP1: true })` only negotiates HTTP/1.1 over TLS (ALPN); over
+ * cleartext it rejects HTTP/1.1. So each connection's first bytes are sniffed for the HTTP/2
+ * preface and the socket is handed to an `http2` or an `http` server.
+ */
+export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}): H2cServer {
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
+  const headersTimeoutMs = opts.headersTimeoutMs ?? 10_000;
+  const sockets = new Set<Socket>();
+  const undecided = new Set<Socket>();
+  const sessions = new Set<ServerHttp2Session>();
+  const h1Responses = new Set<ServerResponse>();
+  const idleWaiters = new Set<() => void>();
+  let active = 0;
+  let draining = false;
+  let closing: Promise<void> | undefined;
+
+  const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
+    active++;
+    const h1 = req.httpVersionMajor === 1 ? (res as ServerResponse) : undefined;
+    if (h1) {
+      h1Responses.add(h1);
+      if (draining) h1.setHeader("connection", "close");
+    }
+    res.once("close", () => {
+      active--;
+      if (h1) {
+        h1Responses.delete(h1);
+        // The connection just became idle: while draining, close it rather than keep it alive.
+        if (draining) setImmediate(() => h1Server.closeIdleConnections());
+      }
+      if (active === 0) {
+        for (const wake of idleWaiters) wake();
+        idleWaiters.clear();
+      }
+    });
+    handler(req, res);
+  };
+
+  const h1Server = http.createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: opts.requestTimeoutMs ?? 60_000,
+      keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    onRequest,
+  );
+  h1Server.timeout = idleTimeoutMs;
+  // node:http starts connection tracking (headers/request timeouts, closeIdleConnections) on
+  // 'listening'. This server never listens itself (sockets arrive via 'connection'), so start it.
+  h1Server.emit("listening");
+
+  const h2Server = http2.createServer(opts.http2 ?? {}, onRequest);
+  h2Server.on("session", (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    if (draining) session.close();
+    else closeWhenIdle(session, idleTimeoutMs);
+  });
+
+  const tcp = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    if (draining) {
+      socket.destroy();
+      return;
+    }
+    undecided.add(socket);
+    socket.once("close", () => undecided.delete(socket));
+    sniffConnection(socket, opts.sniffTimeoutMs ?? 5_000, (protocol) => {
+      undecided.delete(socket);
+      (protocol === "h2" ? h2Server : h1Server).emit("connection", socket);
+    });
+  });
+
+  return {
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        tcp.once("error", reject);
+        tcp.listen(port, host, () => {
+          tcp.off("error", reject);
+          resolve(tcp.address() as AddressInfo);
+        });
+      }),
+    close: ({ graceMs = 10_000 } = {}) =>
+      (closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+        for (const socket of undecided) socket.destroy();
+        for (const session of sessions) session.close();
+        for (const res of h1Responses) if (!res.headersSent) res.setHeader("connection", "close");
+        h1Server.closeIdleConnections();
+        const deadline = setTimeout(() => {
+          for (const session of sessions) session.destroy();
+          for (const socket of sockets) socket.destroy();
+        }, graceMs);
+        await closed;
+        clearTimeout(deadline);
+        h1Server.close(); // stops its connection-checking interval
+      })()),
+    get activeRequests() {
+      return active;
+    },
+    whenIdle: () => new Promise<void>((resolve) => (active === 0 ? resolve() : idleWaiters.add(resolve))),
+  };
+}
+
+/** Sends GOAWAY to a session that has had no open stream for `idleMs`. */
+function closeWhenIdle(session: ServerHttp2Session, idleMs: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    timer = setTimeout(() => session.close(), idleMs);
+    timer.unref();
+  };
+  session.on("stream", (stream) => {
+    open++;
+    clearTimeout(timer);
+    stream.once("close", () => {
+      if (--open === 0 && !session.closed) arm();
+    });
+  });
+  session.once("close", () => clearTimeout(timer));
+  arm();
+}
