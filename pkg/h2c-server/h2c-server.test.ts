@@ -8,7 +8,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { createClient, type Client } from "@connectrpc/connect";
 import { connectNodeAdapter, createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as S } from "../../gen/grpc/health/v1/health_pb.js";
-import { createH2cServer, type H2cServer, type H2cServerOptions } from "./h2c-server.js";
+import { createH2cServer, type H2cServerOptions } from "./h2c-server.js";
 
 /** A gate a handler waits on, plus a promise that says the handler got there. */
 function createGate() {

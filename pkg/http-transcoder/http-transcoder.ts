@@ -98,7 +98,12 @@ export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscode
   }
 
   return async function transcode(req, res) {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      return false;
+    }
     if (opts.prefix !== undefined && !url.pathname.startsWith(opts.prefix)) return false;
     try {
       const match = table.match(req.method ?? "GET", url.pathname);
