@@ -48,6 +48,11 @@ export function openDatabase(opts: {
   return {
     db,
     pool,
-    close: () => db.destroy(),
+    // Kysely ends the pool only if it ever used it; a handle used through `pool` alone must
+    // still close, or the process waits for idle clients to time out.
+    async close() {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
   };
 }

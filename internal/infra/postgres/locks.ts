@@ -14,8 +14,9 @@ export const AdvisoryLock = {
    */
   migrations: 7_000_001,
   /**
-   * One SpaceX schedule sync at a time across all replicas (transaction level, try-lock: a
-   * replica that does not get it skips its run instead of queueing behind the holder).
+   * One SpaceX schedule sync at a time across all replicas: a session-level try-lock held on one
+   * pinned connection for the whole run (fetch included), so a replica that does not get it
+   * skips its run instead of queueing, and a runner that dies frees it with its connection.
    */
   spacexSync: 7_000_002,
   /**
