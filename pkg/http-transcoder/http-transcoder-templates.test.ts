@@ -60,6 +60,12 @@ describe("http transcoder template features", () => {
     assert.deepEqual(other.body.details[0].violations[0].field.elements.map((e: any) => e.fieldName), ["book", "name"]);
   });
 
+  it("rejects a body field that is not an object when a path variable sets a field inside it", async () => {
+    const res = await call("PATCH", "/v1/shelves/s/books/b", "Dune");
+    assert.equal(res.status, 400);
+    assert.match(res.body.message, /^book: expected a JSON object for test.library.v1.Book$/);
+  });
+
   it("rejects a query parameter inside the body field", async () => {
     const res = await call("PATCH", "/v1/shelves/s/books/b?book.title=x", { title: "y" });
     assert.equal(res.status, 400);

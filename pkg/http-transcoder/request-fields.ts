@@ -46,16 +46,19 @@ export function resolveQueryKey(message: DescMessage, key: string): DescField[] 
  * different value for a field the URL path binds (the path is the resource name; both must agree).
  */
 export function setUrlValue(root: JsonObject, fields: readonly DescField[], values: readonly string[]): FieldProblem | undefined {
+  const path = fields.map((field): PathStep => ({ field }));
   let target = root;
-  for (const field of fields.slice(0, -1)) {
+  for (const [i, field] of fields.slice(0, -1).entries()) {
     const existing = target[field.jsonName] ?? target[field.name];
-    const next: JsonObject = isJsonObject(existing) ? existing : {};
+    if (existing !== undefined && existing !== null && !isJsonObject(existing)) {
+      return { path: path.slice(0, i + 1), ruleId: RULE.invalidValue, message: `expected a JSON object for ${field.message?.typeName ?? field.name}` };
+    }
+    const next: JsonObject = existing ?? {};
     delete target[field.name];
     target[field.jsonName] = next;
     target = next;
   }
   const leaf = fields[fields.length - 1];
-  const path = fields.map((field): PathStep => ({ field }));
   const repeated = leaf.fieldKind === "list";
   if (!repeated && values.length > 1) {
     return { path, ruleId: RULE.conflict, message: `query parameter given ${values.length} times for a singular field` };
