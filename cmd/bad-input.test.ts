@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import pg from "pg";
+import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
+import { Destination } from "../gen/spacet/v1/launch_pb.js";
+import { PADS } from "../internal/testkit/launch-fixtures.js";
+import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
+import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
+
+let db: TestDatabase;
+let service: ServiceProcess;
+
+before(async () => {
+  db = await createTestDatabase();
+  service = await startServiceProcess({ dsn: db.dsn });
+});
+after(async () => {
+  await service.stop();
+  await db.drop();
+});
+
+const valid = {
+  firstName: "Ada",
+  lastName: "Lovelace",
+  gender: "GENDER_FEMALE",
+  birthday: "1990-12-10",
+  launchpadId: PADS.cape,
+  destination: "DESTINATION_MARS",
+  launchDate: "2049-08-01",
+};
+
+async function rowCount(): Promise<number> {
+  const client = new pg.Client({ connectionString: db.dsn });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>("select (select count(*) from bookings) + (select count(*) from launches) + (select count(*) from outbox) as n");
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+interface RestError {
+  code: number;
+  message: string;
+  details: { "@type": string; violations?: { field?: { elements: { fieldName: string }[] }; ruleId: string }[] }[];
+}
+
+/** Sends a request and checks the 400 INVALID_ARGUMENT shape; returns the violated field names. */
+async function expect400(path: string, init: RequestInit): Promise<{ body: RestError; fields: string[] }> {
+  const res = await fetch(`${service.httpUrl}${path}`, init);
+  const text = await res.text();
+  assert.equal(res.status, 400, `${init.method ?? "GET"} ${path}: ${text}`);
+  const body = JSON.parse(text) as RestError;
+  assert.equal(body.code, 3);
+  assert.ok(body.message.length > 0);
+  assert.doesNotMatch(body.message, /at .*\.ts:\d+|node_modules|select |insert /i, "no internals in the message");
+  const fields = body.details.flatMap((d) => d.violations ?? []).map((v) => v.field?.elements.map((e) => e.fieldName).join(".") ?? "");
+  return { body, fields };
+}
+
+const postJson = (body: string) => ({ method: "POST", headers: { "content-type": "application/json" }, body });
+
+describe("bad input gets INVALID_ARGUMENT with field details and changes nothing", () => {
+  it("over REST", async () => {
+    const before = await rowCount();
+    const cases: [string, string, string | undefined][] = [
+      ["unknown field", JSON.stringify({ ...valid, seat: "12A" }), "seat"],
+      ["wrong type", JSON.stringify({ ...valid, firstName: 42 }), "first_name"],
+      ["malformed JSON", '{"firstName": "Ada",', undefined],
+      ["not an object", "[1,2,3]", undefined],
+      ["nonexistent date", JSON.stringify({ ...valid, launchDate: "2049-02-30" }), "launch_date"],
+      ["nonexistent birthday", JSON.stringify({ ...valid, birthday: "1990-02-30" }), "birthday"],
+      ["wrong date format", JSON.stringify({ ...valid, launchDate: "01/08/2049" }), "launch_date"],
+      ["missing required fields", "{}", "first_name"],
+      ["unknown enum name", JSON.stringify({ ...valid, gender: "robot" }), "gender"],
+      ["bad request_id", JSON.stringify({ ...valid, requestId: "not-a-uuid" }), "request_id"],
+      ["name of digits", JSON.stringify({ ...valid, firstName: "1234" }), "first_name"],
+    ];
+    for (const [name, body, field] of cases) {
+      const { body: err, fields } = await expect400("/v1/bookings", postJson(body));
+      if (field) assert.ok(fields.includes(field) || err.message.includes(field), `${name}: expected a violation on ${field}, got ${JSON.stringify(err)}`);
+    }
+    const huge = JSON.stringify({ ...valid, firstName: "A".repeat(3 * 1024 * 1024) });
+    const { body } = await expect400("/v1/bookings", postJson(huge));
+    assert.match(body.message, /bytes|large|limit/i);
+    assert.equal(await rowCount(), before, "nothing was written");
+  });
+
+  it("over REST for list parameters and page tokens", async () => {
+    await expect400("/v1/bookings?pageSize=abc", {});
+    await expect400("/v1/bookings?pageSize=-1", {});
+    await expect400("/v1/bookings?fromLaunchDate=2049-02-30", {});
+    await expect400("/v1/bookings?colour=red", {});
+    const { fields } = await expect400("/v1/bookings?pageToken=dGFtcGVyZWQ.AAAAAAAAAAAAAAAAAAAAAA", {});
+    assert.deepEqual(fields, ["page_token"]);
+
+    // A real token only works with the filters it was issued for.
+    const res = await fetch(`${service.httpUrl}/v1/bookings?pageSize=1`);
+    const createMany = [1, 2].map((i) => fetch(`${service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))));
+    await Promise.all(createMany);
+    assert.equal(res.status, 200);
+    const page1 = (await (await fetch(`${service.httpUrl}/v1/bookings?pageSize=1`)).json()) as { nextPageToken: string };
+    assert.ok(page1.nextPageToken);
+    await expect400(`/v1/bookings?pageSize=1&status=cancelled&pageToken=${encodeURIComponent(page1.nextPageToken)}`, {});
+    const tampered = page1.nextPageToken.replace(/^./, (c) => (c === "e" ? "f" : "e"));
+    await expect400(`/v1/bookings?pageSize=1&pageToken=${encodeURIComponent(tampered)}`, {});
+  });
+
+  it("over gRPC", async () => {
+    const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
+    const before = await rowCount();
+    const request = {
+      firstName: "Ada",
+      lastName: "Lovelace",
+      gender: Gender.FEMALE,
+      birthday: "1990-12-10",
+      launchpadId: PADS.cape,
+      destination: Destination.MARS,
+      launchDate: "2049-02-30",
+    };
+    const fieldsOf = async (p: Promise<unknown>) => {
+      const err = ConnectError.from(await p.then(() => assert.fail("expected an error"), (e: unknown) => e));
+      assert.equal(err.code, Code.InvalidArgument, err.message);
+      return err.findDetails(ViolationsSchema).flatMap((v) => v.violations.map((x) => x.field?.elements.map((e) => e.fieldName).join(".")));
+    };
+    assert.deepEqual(await fieldsOf(client.createBooking(request)), ["launch_date"]);
+    assert.deepEqual(await fieldsOf(client.createBooking({ ...request, launchDate: "2049-08-02", gender: 99 as Gender })), ["gender"]);
+    assert.deepEqual(await fieldsOf(client.listBookings({ pageToken: "forged" })), ["page_token"]);
+    assert.deepEqual(await fieldsOf(client.getBooking({ ticketId: "nope" })), ["ticket_id"]);
+    assert.equal(await rowCount(), before);
+  });
+});
