@@ -17,7 +17,8 @@ import { createHttpTranscoder } from "../pkg/http-transcoder/index.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
-import { createProbes, type Lifecycle } from "../internal/controller/probes.js";
+import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
+import { type RunningRelay, startOutboxRelay } from "../internal/infra/outbox/relay-runtime.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
@@ -53,7 +54,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const probes = createProbes({
     lifecycle: () => lifecycle,
     database: () => (database ? database() : Promise.reject(new Error("not connected yet"))),
-    dependencies: () => ({}),
+    // --- Outbox relay (issue 4): Pub/Sub is a /liveness dependency only when enabled.
+    dependencies: (): Record<string, DependencyCheck> =>
+      config.pubsub.enabled ? { pubsub: () => (outboxRelay ? outboxRelay.check() : Promise.reject(new Error("the relay has not started yet"))) } : {},
     app: { name: config.app.name, version: config.app.version },
   });
 
@@ -82,6 +85,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let embeddedStop: (() => Promise<void>) | undefined;
   let closeDatabase: (() => Promise<void>) | undefined;
   let stopSync: (() => Promise<void>) | undefined;
+  let outboxRelay: RunningRelay | undefined;
 
   const ready = (async () => {
     let dsn = config.postgres.dsn;
@@ -141,6 +145,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     // --- SpaceX sync: first tick now (launchpads if due, then launches if due), then every interval.
     sync.scheduler.start();
     stopSync = sync.scheduler.stop;
+    // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
+    if (config.pubsub.enabled) outboxRelay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
   })();
 
   let stopping: Promise<void> | undefined;
@@ -153,6 +159,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       // --- SpaceX sync: stop first; aborts a fetch in progress and awaits the run (it never holds a transaction across the fetch).
       await stopSync?.();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
+      // --- Outbox relay: after the drain (the last RPCs' events are committed), finish the batch in progress.
+      await outboxRelay?.stop();
       await closeDatabase?.();
       await embeddedStop?.();
       log.info("stopped");
