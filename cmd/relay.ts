@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     setInterval(() => undefined, 1 << 30); // stay up until a signal, like an enabled relay
     return;
   }
-  const relay = await startOutboxRelay({ dsn: config.postgres.dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
+  const relay = startOutboxRelay({ dsn: config.postgres.dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
   stop = relay.stop;
 }
 

@@ -10,7 +10,7 @@ import { createPubsubClient } from "../pubsub/client.js";
 import { startOutboxRelay } from "./relay-runtime.js";
 import { collectEvents, type EventCollector, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
 import { startTcpGate } from "./testdata/tcp-gate.js";
-import { insertEvents, silentLog } from "./testdata/test-relay.js";
+import { insertEvents, silentLog, toleratingDrop } from "./testdata/test-relay.js";
 
 /** The issue asks for 30 s: longer than gax's retry window of one publish and than the relay's backoff cap. */
 const OUTAGE_MS = 30_000;
@@ -20,7 +20,7 @@ const pools: pg.Pool[] = [];
 async function freshDatabase(): Promise<pg.Pool> {
   const tdb = await createTestDatabase();
   databases.push(tdb);
-  const pool = new pg.Pool({ connectionString: tdb.dsn, max: 4 });
+  const pool = toleratingDrop(new pg.Pool({ connectionString: tdb.dsn, max: 4 }));
   pools.push(pool);
   return pool;
 }
@@ -62,7 +62,7 @@ describe("outbox relay faults", () => {
     const topic = uniqueName("launches");
     await admin.createTopic(topic);
     const before = await collectEvents(admin, topic);
-    const relay = await startOutboxRelay({
+    const relay = startOutboxRelay({
       dsn: dsnOf(pool),
       appName: "spacet",
       pubsub: { emulatorHost: gate.address, projectId: emu.projectId, launchesTopic: topic },
@@ -145,7 +145,7 @@ describe("outbox relay faults", () => {
     const victim = spawnScript("cmd/relay.ts", { env: { ...env, PUBSUB_EMULATOR_HOST: gate.address } });
     let successor: ReturnType<typeof spawnScript> | undefined;
     try {
-      await victim.waitForLine(/outbox relay started/);
+      await Promise.all([victim.waitForLine(/outbox relay started/), victim.waitForLine(/emulator topics ready/)]);
       gate.holdResponses();
       const events = Array.from({ length: 900 }, (_, i) => ({ aggregateId: `launch-${i % 30}`, n: i }));
       await insertEvents(pool, events);

@@ -5,7 +5,7 @@ import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { createPubsubClient } from "../pubsub/client.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
-import { insertEvents, startTestRelay } from "./testdata/test-relay.js";
+import { insertEvents, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
 
 const AGGREGATES = 20;
 const EVENTS_EACH = 50;
@@ -19,7 +19,7 @@ let pool: pg.Pool;
 before(async () => {
   [tdb, emu] = await Promise.all([createTestDatabase(), testEmulator()]);
   admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
-  pool = new pg.Pool({ connectionString: tdb.dsn, max: 10 });
+  pool = toleratingDrop(new pg.Pool({ connectionString: tdb.dsn, max: 10 }));
 });
 after(async () => {
   await pool.end();

@@ -33,14 +33,17 @@ export interface RunningRelay {
  * publisher, the loop. Used by the service (cmd/service.ts) and by the stand-alone relay
  * (cmd/relay.ts); any number may run against one database.
  */
-export async function startOutboxRelay(opts: RelayRuntimeOptions): Promise<RunningRelay> {
+export function startOutboxRelay(opts: RelayRuntimeOptions): RunningRelay {
   const log = opts.log.child({ component: "outbox-relay" });
   const topic = opts.pubsub.launchesTopic;
   const publisher = createPublisher({ projectId: opts.pubsub.projectId, emulatorHost: opts.pubsub.emulatorHost, deadlineMs: opts.publishDeadlineMs });
   if (opts.pubsub.emulatorHost) {
-    // "Topics are created on start against the emulator"; if it is not up yet, the first
-    // publish creates them instead.
-    await publisher.ensureTopics([topic]).catch((err: unknown) => log.warn({ err }, "cannot create topics on the emulator yet"));
+    // Topics are created on start against the emulator, without holding the start up: if it
+    // is not up yet, the first publish creates them instead.
+    void publisher.ensureTopics([topic]).then(
+      () => log.info({ topics: [topic] }, "emulator topics ready"),
+      (err: unknown) => log.warn({ err }, "cannot create topics on the emulator yet"),
+    );
   }
 
   // The loop starts once the session is connected (a pass needs it) and wakes again on every

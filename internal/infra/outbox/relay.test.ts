@@ -15,7 +15,7 @@ import { syncSettings } from "../../testkit/spacex-sync.js";
 import { type DatabaseHandle, openDatabase } from "../postgres/db.js";
 import { createPubsubClient } from "../pubsub/client.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
-import { insertEvents, silentLog, startTestRelay } from "./testdata/test-relay.js";
+import { insertEvents, silentLog, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
 
 const NOW = new Date("2049-06-01T12:00:00Z");
 const SPACEX_LAUNCH = "bbbbbbbbbbbbbbbbbbbb0001";
@@ -30,6 +30,7 @@ const cleanups: Array<() => Promise<void>> = [];
 before(async () => {
   [tdb, emu] = await Promise.all([createTestDatabase(), testEmulator()]);
   handle = openDatabase({ dsn: tdb.dsn, poolMax: 5 });
+  toleratingDrop(handle.pool);
   admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
   uc = createUseCases({ db: handle.db, launchCapacity: 5, clock: () => NOW });
 });

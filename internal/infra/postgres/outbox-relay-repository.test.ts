@@ -6,6 +6,7 @@ import type { OutboxRelayStore } from "../outbox/relay-ports.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { createOutboxRelayRepository } from "./outbox-relay-repository.js";
 import { openRelaySession, type RelaySession } from "./outbox-relay-session.js";
+import { toleratingDrop } from "../outbox/testdata/test-relay.js";
 
 let tdb: TestDatabase;
 let pool: pg.Pool;
@@ -40,7 +41,7 @@ const row = async (id: string) =>
 
 before(async () => {
   tdb = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: tdb.dsn, max: 3 });
+  pool = toleratingDrop(new pg.Pool({ connectionString: tdb.dsn, max: 3 }));
 });
 after(async () => {
   await Promise.all(sessions.map((s) => s.close()));

@@ -65,7 +65,8 @@ export function createPublisher(opts: PublisherOptions): Publisher {
   const ensureTopic = (name: string): Promise<void> => {
     let done = created.get(name);
     if (!done) {
-      done = pubsub.createTopic(name).then(
+      // Bounded like a publish: a publish waits for this, and a relay's lease must outlast both.
+      done = pubsub.createTopic(name, gaxOpts).then(
         () => undefined,
         (e: { code?: number }) => {
           if (e.code === GRPC_ALREADY_EXISTS) return;
