@@ -8,21 +8,22 @@ import { pathToFileURL } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
-import { pino } from "pino";
-import { loadConfig } from "../config/config.js";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { DESTINATIONS } from "../internal/domain/destination.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
-import { startService } from "../cmd/service.js";
+import { startServiceProcess } from "../internal/testkit/service-process.js";
 import { fmt, line, measure, percentile } from "./stats.js";
 
 const PAD_IDS = [PADS.cape, PADS.kennedy, PADS.vandenberg];
 const REQUESTS_PER_LEVEL = 3_000;
 const LEVELS = [8, 32];
 const DEEP_ROWS = 100_000;
+const POOL_MAX = 10;
+/** Must match PAGE_TOKEN_SECRET of the service (config/config.yaml default). */
+const PAGE_TOKEN_SECRET = "spacet-dev-page-token-secret";
 
 /** Booking i: spread over pads and days; the day's weekday picks the destination so the weekly rotation always holds. */
 function slot(i: number, offsetDays: number) {
@@ -39,29 +40,22 @@ async function rawCreateBooking(pool: pg.Pool, i: number, offsetDays: number): P
   const client = await pool.connect();
   try {
     await client.query("begin");
-    await client.query("set local lock_timeout = '5s'");
-    await client.query("select * from launchpads where id = $1", [s.pad]);
-    await client.query("select pg_advisory_xact_lock_shared(7000003)");
+    await client.query("select p.*, pg_advisory_xact_lock_shared(7000003) from launchpads p where p.id = $1", [s.pad]);
     await client.query(
       `select s.id from spacex_launches s join launchpads p on p.id = s.launchpad_id
         where s.launchpad_id = $1 and s.date_precision in ('hour','day')
           and s.date_utc >= $2::date - 1 and s.date_utc < $2::date + 2 and (s.date_utc at time zone p.time_zone)::date = $2::date limit 1`,
       [s.pad, s.date],
     );
-    const launchId = randomUUID();
-    let launch = await client.query<{ id: string }>(
+    const launch = await client.query<{ id: string }>(
       `insert into launches (id, launchpad_id, launch_date, destination, capacity, booked_seats, status, created_at)
-       values ($1, $2, $3, $4, 1000000, 1, 'scheduled', now())
-       on conflict (launchpad_id, launch_date) where status = 'scheduled' do nothing returning id`,
-      [launchId, s.pad, s.date, s.destination],
+       values ($1, $2, $3, $4, 100000, 1, 'scheduled', now())
+       on conflict (launchpad_id, launch_date) where status = 'scheduled'
+       do update set booked_seats = launches.booked_seats + 1
+        where launches.destination = excluded.destination and launches.booked_seats < launches.capacity
+       returning *`,
+      [randomUUID(), s.pad, s.date, s.destination],
     );
-    if (launch.rowCount === 0) {
-      launch = await client.query<{ id: string }>(
-        `update launches set booked_seats = booked_seats + 1 where launchpad_id = $1 and launch_date = $2 and status = 'scheduled'
-           and destination = $3 and booked_seats < capacity returning id`,
-        [s.pad, s.date, s.destination],
-      );
-    }
     const bookingId = randomUUID();
     await client.query(
       `insert into bookings (id, launch_id, launchpad_id, destination, launch_date, first_name, last_name, gender, birthday, status, created_at)
@@ -83,15 +77,15 @@ async function rawCreateBooking(pool: pg.Pool, i: number, offsetDays: number): P
 
 export async function runBookingBench(): Promise<void> {
   const db = await createTestDatabase();
-  const log = pino({ level: "silent" });
-  const config = loadConfig({ env: { PG_DSN: db.dsn, HTTP_PORT: "0", GRPC_PORT: "0", LOG_LEVEL: "silent", LAUNCH_CAPACITY: "1000000", PG_POOL_MAX: "10", SPACEX_API_URL: "http://127.0.0.1:9/v4" } });
-  const service = await startService(config, log);
-  await service.ready;
-  const pool = new pg.Pool({ connectionString: db.dsn, max: config.postgres.poolMax });
+  // The service runs as its own process, as in production; this process is only the client.
+  // Per-RPC info logs are off so the client does not spend its time collecting them.
+  const service = await startServiceProcess({ dsn: db.dsn, env: { LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" } });
+  // The baseline's connections get the same size and session settings as the service's pool.
+  const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });
   pool.on("error", () => undefined);
-  const client = createClient(BookingService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${service.grpcPort}` }));
+  const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
   try {
-    console.log(`\n== CreateBooking: gRPC server vs the same transaction as raw SQL (${REQUESTS_PER_LEVEL} bookings per run, pool ${config.postgres.poolMax})`);
+    console.log(`\n== CreateBooking: gRPC server vs the same transaction as raw SQL (${REQUESTS_PER_LEVEL} bookings per run, pool ${POOL_MAX})`);
     let offset = 0;
     // Warm up both paths (JIT, connections, plans) before measuring.
     await measure(300, 8, (i) => rawCreateBooking(pool, i, 5000));
@@ -107,9 +101,10 @@ export async function runBookingBench(): Promise<void> {
     }
 
     console.log(`\n== ListBookings page latency at depth (${DEEP_ROWS.toLocaleString("en")} extra rows, page size 100)`);
-    await seedBookings(pool, DEEP_ROWS);
+    // Page 1 and the deep page both read seeded rows, so they differ only in depth.
+    await seedBookings(pool, DEEP_ROWS + 50_000);
     const { rows } = await pool.query<{ seq: string }>("select max(seq)::text as seq from bookings");
-    const codec = createPageTokenCodec(config.booking.pageTokenSecret);
+    const codec = createPageTokenCodec(PAGE_TOKEN_SECRET);
     const scope = JSON.stringify(["bookings", { launchpadId: undefined, destination: undefined, status: undefined, fromLaunchDate: undefined, toLaunchDate: undefined }]);
     const deepToken = codec.encode(String(BigInt(rows[0].seq) - BigInt(DEEP_ROWS)), scope);
     const first = await pageLatencies(() => client.listBookings({ pageSize: 100 }));

@@ -31,12 +31,11 @@ export function createCreateBooking(deps: { uow: UnitOfWork; clock: Clock; ids: 
 
     try {
       return await deps.uow.run(async (tx) => {
-        const pad = await tx.launchpads.get(req.launchpadId);
+        const pad = await tx.lockScheduleForBooking(req.launchpadId);
         if (!pad) throw new DomainError("not_found", "LAUNCHPAD_NOT_FOUND", `launchpad ${req.launchpadId} not found`);
         assertBookable(pad);
         assertLaunchDateAhead(req.launchDate, pad.timeZone, now);
 
-        await tx.lockScheduleForBooking();
         const spacex = await tx.spacexSchedule.findBlocking(pad.id, req.launchDate);
         if (spacex) {
           throw new DomainError("precondition", "LAUNCHPAD_TAKEN_BY_SPACEX", `SpaceX launches ${spacex.name} from ${pad.name} on ${req.launchDate}`, {

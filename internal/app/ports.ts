@@ -96,11 +96,12 @@ export interface Tx {
   readonly spacexSchedule: SpacexScheduleRepository;
   readonly outbox: Outbox;
   /**
-   * Holds the booking side of the schedule lock until commit: bookings run concurrently with
-   * each other, but never while a SpaceX sync is applying its cancellations (a booking checked
-   * against the old schedule could otherwise slip in after the sync's cancel).
+   * Reads the launchpad a booking is for and holds the booking side of the schedule lock until
+   * commit: bookings run concurrently with each other, but never while a SpaceX sync applies its
+   * cancellations (a booking checked against the old schedule could otherwise slip in after the
+   * sync's cancel). Read the SpaceX schedule only after this resolves.
    */
-  lockScheduleForBooking(): Promise<void>;
+  lockScheduleForBooking(launchpadId: string): Promise<Launchpad | undefined>;
 }
 
 export interface UnitOfWork {

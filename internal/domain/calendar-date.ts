@@ -18,9 +18,19 @@ export function parseCalendarDate(text: string): CalendarDate | undefined {
   return text as CalendarDate;
 }
 
+/**
+ * Building an Intl.DateTimeFormat costs far more than formatting with one (it was the top
+ * self-time entry of CreateBooking), so keep one per zone; there are only a handful of pads.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of `instant` in the IANA zone `timeZone` ("the pad-local day"). */
 export function dateInZone(instant: Date, timeZone: string): CalendarDate {
-  // en-CA formats as YYYY-MM-DD; the zone database comes with Node's ICU.
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-  return parts as CalendarDate;
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD; the zone database comes with Node's ICU.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, format);
+  }
+  return format.format(instant) as CalendarDate;
 }

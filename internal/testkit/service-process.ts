@@ -12,9 +12,26 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/** Polls /readiness (as Kubernetes would) until 200; fails if the process exits first. */
+async function waitUntilReady(url: string, proc: ScriptProcess, timeoutMs = 60_000): Promise<void> {
+  let exited = false;
+  void proc.exited.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !exited) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill("SIGKILL");
+  throw new Error(`the service never became ready (${exited ? "it exited" : "timed out"})\n--- stdout ---\n${proc.stdout()}\n--- stderr ---\n${proc.stderr()}`);
+}
+
 /**
  * Starts the real server (`cmd/server.ts`, as `npm start` does) on free ports against `dsn`
- * and resolves once it logs "ready" (migrations applied, API serving).
+ * and resolves once /readiness answers 200 (migrations applied, API serving).
  */
 export async function startServiceProcess(opts: { dsn: string; env?: NodeJS.ProcessEnv }): Promise<ServiceProcess> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
@@ -30,7 +47,7 @@ export async function startServiceProcess(opts: { dsn: string; env?: NodeJS.Proc
       ...opts.env,
     },
   });
-  await proc.waitForLine(/"msg":"ready"/, 60_000);
+  await waitUntilReady(`http://127.0.0.1:${httpPort}/readiness`, proc);
   return {
     httpUrl: `http://127.0.0.1:${httpPort}`,
     grpcUrl: `http://127.0.0.1:${grpcPort}`,

@@ -36,8 +36,10 @@ export function openDatabase(opts: {
     max: opts.poolMax,
     application_name: opts.applicationName ?? "spacet",
     types,
-    // Every session runs in UTC so no SQL can depend on a server's or client's local zone.
-    options: "-c TimeZone=UTC",
+    // Every session runs in UTC so no SQL can depend on a server's or client's local zone, and
+    // lock waits are bounded so a stuck holder turns into a clear error, not a hung request
+    // (set per connection: a per-transaction SET would cost every booking a round trip).
+    options: "-c TimeZone=UTC -c lock_timeout=5s",
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });

@@ -33,23 +33,8 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
   return {
     async reserveSeat(req) {
       for (let attempt = 0; attempt < SEAT_ATTEMPTS; attempt++) {
-        const created = await insertFirstLaunch(db, req);
-        if (created) return created;
-
-        // The day already has a launch. Take a seat with one conditional UPDATE: the row lock
-        // serializes concurrent bookers, and `booked_seats < capacity` is re-checked on the
-        // locked, latest row, so the last seat goes to exactly one of them.
-        const joined = await db
-          .updateTable("launches")
-          .set({ booked_seats: sql`booked_seats + 1` })
-          .where("launchpad_id", "=", req.launchpadId)
-          .where("launch_date", "=", req.launchDate)
-          .where("status", "=", "scheduled")
-          .where("destination", "=", req.destination)
-          .where(sql<boolean>`booked_seats < capacity`)
-          .returningAll()
-          .executeTakeFirst();
-        if (joined) return toLaunch(joined);
+        const seated = await insertOrJoinLaunch(db, req);
+        if (seated) return seated;
 
         // Say precisely why not; if the launch vanished meanwhile (its last booking was
         // cancelled), try again: the day is free for a new launch.
@@ -138,12 +123,15 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
 }
 
 /**
- * The day's first booking creates the launch. ON CONFLICT on the one-launch-per-pad-day index
- * makes a concurrent first booker wait for the winner's commit and then get nothing back (it
- * joins the winner's launch instead). The other unique index is not the arbiter, so a second
- * launch to the same destination in the same week fails with its constraint name.
+ * One statement takes a seat. The day's first booking inserts the launch; any later one hits
+ * the one-launch-per-pad-day index and, through ON CONFLICT, updates that row instead: the row
+ * lock serializes concurrent bookers (a racing first booker waits for the winner's commit and
+ * then joins its launch), and the WHERE is re-checked on the locked, latest row, so the last
+ * seat goes to exactly one of them. No row back means another destination or a full launch.
+ * The destination-per-week index is not the arbiter, so a second launch to one destination in
+ * one week fails with its constraint name.
  */
-async function insertFirstLaunch(db: Kysely<Database>, req: SeatRequest): Promise<Launch | undefined> {
+async function insertOrJoinLaunch(db: Kysely<Database>, req: SeatRequest): Promise<Launch | undefined> {
   try {
     const row = await db
       .insertInto("launches")
@@ -160,7 +148,13 @@ async function insertFirstLaunch(db: Kysely<Database>, req: SeatRequest): Promis
         created_at: req.now,
         cancelled_at: null,
       })
-      .onConflict((oc) => oc.columns(["launchpad_id", "launch_date"]).where("status", "=", "scheduled").doNothing())
+      .onConflict((oc) =>
+        oc
+          .columns(["launchpad_id", "launch_date"])
+          .where("status", "=", "scheduled")
+          .doUpdateSet({ booked_seats: sql`launches.booked_seats + 1` })
+          .where(sql<boolean>`launches.destination = excluded.destination and launches.booked_seats < launches.capacity`),
+      )
       .returningAll()
       .executeTakeFirst();
     return row && toLaunch(row);

@@ -1,13 +1,13 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { IdGenerator, Tx, UnitOfWork } from "../../app/ports.js";
 import { DomainError } from "../../domain/errors.js";
 import { createBookingRepository } from "./booking-repository.js";
 import { createLaunchRepository } from "./launch-repository.js";
-import { createLaunchpadRepository } from "./launchpad-repository.js";
+import { createLaunchpadRepository, toLaunchpad } from "./launchpad-repository.js";
 import { AdvisoryLock } from "./locks.js";
 import { createOutboxWriter } from "./outbox-writer.js";
 import { isPgError, PG } from "./pg-errors.js";
-import type { Database } from "./schema.js";
+import type { Database, LaunchpadTable } from "./schema.js";
 import { createSpacexScheduleRepository } from "./spacex-schedule-repository.js";
 
 /** Attempts for a transaction that hits a serialization failure or a deadlock. */
@@ -28,15 +28,19 @@ export function createUnitOfWork(db: Kysely<Database>, ids: IdGenerator): UnitOf
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().execute(async (trx) => {
-            // Bound lock waits so a stuck holder turns into a clear error, not a hung request.
-            await sql`set local lock_timeout = '5s'`.execute(trx);
             const tx: Tx = {
               ...repositories(trx),
               outbox: createOutboxWriter(trx, ids),
-              async lockScheduleForBooking() {
+              async lockScheduleForBooking(launchpadId) {
                 // Shared: bookings never wait for each other here, only for a sync holding it
-                // exclusively while it applies SpaceX's schedule. Released at commit/rollback.
-                await sql`select pg_advisory_xact_lock_shared(${AdvisoryLock.bookingWrites})`.execute(trx);
+                // exclusively while it applies SpaceX's schedule; released at commit/rollback.
+                // One statement reads the pad and takes the lock (a round trip saved per
+                // booking). The SpaceX schedule must be read by a LATER statement: a statement's
+                // snapshot is taken when it starts, before it waits here for a sync to finish.
+                const { rows } = await sql<Selectable<LaunchpadTable>>`
+                  select p.*, pg_advisory_xact_lock_shared(${AdvisoryLock.bookingWrites})
+                    from launchpads p where p.id = ${launchpadId}`.execute(trx);
+                return rows[0] && toLaunchpad(rows[0]);
               },
             };
             return fn(tx);
