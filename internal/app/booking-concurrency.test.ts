@@ -1,29 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { createUseCases, type UseCases } from "../../cmd/wiring/use-cases.js";
+import { describe, it } from "node:test";
 import { DomainError } from "../domain/errors.js";
-import { type DatabaseHandle, openDatabase } from "../infra/postgres/db.js";
 import { bookingRequest, PADS } from "../testkit/launch-fixtures.js";
-import { createTestDatabase } from "../testkit/postgres.js";
+import { useBookingUseCases } from "../testkit/booking-use-cases.js";
 
 const NOW = new Date("2049-03-01T12:00:00Z");
 const CAPACITY = 50;
 
-let handle: DatabaseHandle;
-let uc: UseCases;
-let dropDatabase: () => Promise<void>;
-
-before(async () => {
-  const tdb = await createTestDatabase();
-  dropDatabase = tdb.drop;
-  // Enough connections that many transactions really overlap in the database.
-  handle = openDatabase({ dsn: tdb.dsn, poolMax: 20 });
-  uc = createUseCases({ db: handle.db, launchCapacity: CAPACITY, clock: () => NOW });
-});
-after(async () => {
-  await handle.close();
-  await dropDatabase();
-});
+// Enough connections that many transactions really overlap in the database.
+const ctx = useBookingUseCases({ launchCapacity: CAPACITY, now: NOW, poolMax: 20 });
 
 /** Runs all calls at once and sorts the outcomes by error reason ("ok" for success). */
 async function race<T>(calls: (() => Promise<T>)[]): Promise<{ ok: T[]; reasons: Map<string, number> }> {
@@ -43,25 +28,25 @@ async function race<T>(calls: (() => Promise<T>)[]): Promise<{ ok: T[]; reasons:
 describe("concurrent bookings", () => {
   it("200 racing bookings for one pad and day fill exactly 50 seats on one launch", async () => {
     const { ok, reasons } = await race(
-      Array.from({ length: 200 }, (_, i) => () => uc.createBooking(bookingRequest({ launchDate: "2049-07-01", firstName: `P${String.fromCharCode(97 + (i % 26))}` }))),
+      Array.from({ length: 200 }, (_, i) => () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-01", firstName: `P${String.fromCharCode(97 + (i % 26))}` }))),
     );
     assert.equal(ok.length, CAPACITY);
     assert.deepEqual([...reasons], [["LAUNCH_FULL", 150]]);
     assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
-    const launches = await handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-01").execute();
+    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-01").execute();
     assert.equal(launches.length, 1);
     assert.equal(launches[0].booked_seats, CAPACITY);
-    const bookings = await handle.db.selectFrom("bookings").select("id").where("launch_id", "=", launches[0].id).execute();
+    const bookings = await ctx.handle.db.selectFrom("bookings").select("id").where("launch_id", "=", launches[0].id).execute();
     assert.equal(bookings.length, CAPACITY);
   });
 
   it("two destinations racing for one pad and day get exactly one launch", async () => {
     const { ok, reasons } = await race(
       Array.from({ length: 40 }, (_, i) => () =>
-        uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-02", destination: i % 2 ? "moon" : "titan" })),
+        ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-02", destination: i % 2 ? "moon" : "titan" })),
       ),
     );
-    const launches = await handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.kennedy).where("launch_date", "=", "2049-07-02").execute();
+    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.kennedy).where("launch_date", "=", "2049-07-02").execute();
     assert.equal(launches.length, 1);
     assert.ok(ok.every((b) => b.destination === launches[0].destination));
     assert.equal(ok.length, 20, "every booking for the winning destination fits");
@@ -71,7 +56,7 @@ describe("concurrent bookings", () => {
   it("one destination racing for two days of one week on one pad gets exactly one launch", async () => {
     const { ok, reasons } = await race(
       Array.from({ length: 20 }, (_, i) => () =>
-        uc.createBooking(bookingRequest({ launchpadId: PADS.vandenberg, launchDate: i % 2 ? "2049-07-06" : "2049-07-07", destination: "europa" })),
+        ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.vandenberg, launchDate: i % 2 ? "2049-07-06" : "2049-07-07", destination: "europa" })),
       ),
     );
     assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
@@ -80,15 +65,15 @@ describe("concurrent bookings", () => {
   });
 
   it("bookings racing cancels of the launch's only passenger never oversell or strand a seat", async () => {
-    const first = await uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }));
+    const first = await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }));
     const { ok } = await race<unknown>([
-      () => uc.cancelBooking(first.id),
-      ...Array.from({ length: 10 }, () => () => uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }))),
+      () => ctx.uc.cancelBooking(first.id),
+      ...Array.from({ length: 10 }, () => () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }))),
     ]);
-    const launches = await handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-20").execute();
+    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-20").execute();
     const scheduled = launches.filter((l) => l.status === "scheduled");
     assert.ok(scheduled.length <= 1);
-    const confirmed = await handle.db.selectFrom("bookings").select(["launch_id"]).where("launch_date", "=", "2049-07-20").where("status", "=", "confirmed").execute();
+    const confirmed = await ctx.handle.db.selectFrom("bookings").select(["launch_id"]).where("launch_date", "=", "2049-07-20").where("status", "=", "confirmed").execute();
     for (const l of launches) assert.equal(l.booked_seats, confirmed.filter((b) => b.launch_id === l.id).length, "seat count matches bookings");
     assert.equal(ok.length, 11);
   });
