@@ -148,6 +148,21 @@ describe("every face books, gets, lists and cancels", () => {
     assert.equal(((await missing.json()) as { code: number }).code, 5);
   });
 
+  it("catalog routes answer over REST: launchpads, destinations, launches", async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${service.httpUrl}${path}`);
+      assert.equal(res.status, 200, `${path}: ${res.status}`);
+      return (await res.json()) as Record<string, unknown[]> & { launchpad?: { status: string } };
+    };
+    assert.equal((await get("/v1/launchpads")).launchpads.length, 6);
+    assert.equal((await get("/v1/launchpads?status=active")).launchpads.length, 3);
+    assert.equal((await get(`/v1/launchpads/${PADS.cape}`)).launchpad?.status, "LAUNCHPAD_STATUS_ACTIVE");
+    assert.equal((await get("/v1/destinations")).destinations.length, 7);
+    const launches = await get(`/v1/launches?launchpadId=${PADS.cape}&fromDate=2049-01-01&toDate=2049-12-31&pageSize=100`);
+    assert.ok(launches.launches.length > 0, "the launches booked above are listed");
+    assert.equal((await get("/v1/launches?provider=spacex")).launches.length, 0, "no SpaceX sync ran");
+  });
+
   it("probes: healthz, readiness, liveness and gRPC health", async () => {
     assert.equal((await fetch(`${service.httpUrl}/healthz`)).status, 200);
     const ready = await fetch(`${service.httpUrl}/readiness`);

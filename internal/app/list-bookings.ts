@@ -4,7 +4,7 @@ import type { BookingFilter, Page, PageRequest, UnitOfWork } from "./ports.js";
 
 /** Lists bookings newest first, one keyset page at a time. */
 export function createListBookings(deps: { uow: UnitOfWork }) {
-  return (filter: BookingFilter, page: PageRequest): Promise<Page<Booking>> => {
+  return async (filter: BookingFilter, page: PageRequest): Promise<Page<Booking>> => {
     if (filter.fromLaunchDate && filter.toLaunchDate && filter.fromLaunchDate > filter.toLaunchDate) {
       throw invalidFields([{ field: "to_launch_date", rule: "date.range", message: "must not be before from_launch_date" }]);
     }

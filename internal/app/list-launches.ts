@@ -3,7 +3,7 @@ import type { LaunchFilter, LaunchListItem, Page, PageRequest, UnitOfWork } from
 
 /** Lists our launches and SpaceX's side by side, by pad-local date. */
 export function createListLaunches(deps: { uow: UnitOfWork }) {
-  return (filter: LaunchFilter, page: PageRequest): Promise<Page<LaunchListItem>> => {
+  return async (filter: LaunchFilter, page: PageRequest): Promise<Page<LaunchListItem>> => {
     if (filter.fromDate && filter.toDate && filter.fromDate > filter.toDate) {
       throw invalidFields([{ field: "to_date", rule: "date.range", message: "must not be before from_date" }]);
     }

@@ -91,14 +91,14 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
       // One ordered stream of both providers, keyset-paginated on (date, provider, id).
       const { rows } = await sql<ListedLaunchRow>`
         select * from (
-          select 'spacet' as provider, l.id, l.launchpad_id, l.launch_date::text as launch_date, l.destination,
+          select 'spacet' as provider, l.id::text as id, l.launchpad_id, l.launch_date, l.destination,
                  l.capacity, l.booked_seats, l.status, l.cancel_reason, l.spacex_launch_id, l.created_at, l.cancelled_at,
                  null::text as name, null::int as flight_number, null::timestamptz as date_utc,
                  null::text as date_precision, null::boolean as upcoming
             from launches l
            where ${filter.provider === "spacex" ? sql`false` : sql`true`}
           union all
-          select 'spacex', s.id, s.launchpad_id, (s.date_utc at time zone coalesce(p.time_zone, 'UTC'))::date::text,
+          select 'spacex', s.id, s.launchpad_id, (s.date_utc at time zone coalesce(p.time_zone, 'UTC'))::date,
                  null, null, null, 'scheduled', null, null, null, null,
                  s.name, s.flight_number, s.date_utc, s.date_precision, s.upcoming
             from spacex_launches s
@@ -107,10 +107,10 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
         ) x
         where true
           ${filter.launchpadId ? sql`and x.launchpad_id = ${filter.launchpadId}` : sql``}
-          ${filter.fromDate ? sql`and x.launch_date >= ${filter.fromDate}` : sql``}
-          ${filter.toDate ? sql`and x.launch_date <= ${filter.toDate}` : sql``}
-          ${after ? sql`and (x.launch_date, x.provider, x.id::text) > (${after.date}, ${after.provider}, ${after.id})` : sql``}
-        order by x.launch_date, x.provider, x.id::text
+          ${filter.fromDate ? sql`and x.launch_date >= ${filter.fromDate}::date` : sql``}
+          ${filter.toDate ? sql`and x.launch_date <= ${filter.toDate}::date` : sql``}
+          ${after ? sql`and (x.launch_date, x.provider, x.id) > (${after.date}::date, ${after.provider}, ${after.id})` : sql``}
+        order by x.launch_date, x.provider, x.id
         limit ${page.size + 1}`.execute(db);
       const items = rows.slice(0, page.size).map(toListItem);
       const last = rows.length > page.size ? rows[page.size - 1] : undefined;
