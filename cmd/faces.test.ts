@@ -119,9 +119,9 @@ describe("every face books, gets, lists and cancels", () => {
   }
 
   it("curl-style REST under /v1 with lenient enum names", async () => {
+    // No content-type set: fetch sends text/plain, and it is read as JSON.
     const post = await fetch(`${service.httpUrl}/v1/bookings`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
       body: JSON.stringify({
         firstName: "Mae",
         lastName: "Jemison",
@@ -139,7 +139,12 @@ describe("every face books, gets, lists and cancels", () => {
     assert.equal(((await got.json()) as { booking: { ticketId: string } }).booking.ticketId, booking.ticketId);
     const list = await fetch(`${service.httpUrl}/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=50`);
     assert.ok(((await list.json()) as { bookings: { ticketId: string }[] }).bookings.some((b) => b.ticketId === booking.ticketId));
-    const cancel = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}:cancel`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    // What `curl -d '{}'` sends: a JSON body labelled as a form.
+    const cancel = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}:cancel`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     assert.equal(((await cancel.json()) as { booking: { status: string } }).booking.status, "BOOKING_STATUS_CANCELLED");
     const del = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}`, { method: "DELETE" });
     assert.equal(del.status, 200, "DELETE is the same idempotent cancel");

@@ -14,9 +14,11 @@ export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
  *
  * - Too large (declared or actual): 400 INVALID_ARGUMENT naming the limit. Reading stops at the
  *   limit; the caller answers at once and closes the connection.
- * - Content-Type: absent or JSON (`application/json`, `*\/*+json`, charset utf-8 only) is
- *   accepted; anything else with a body is 415 Unsupported Media Type (code INVALID_ARGUMENT),
- *   the HTTP status clients and proxies expect for this case.
+ * - Content-Type: absent or JSON (`application/json`, `*\/*+json`) is accepted, and so are the
+ *   types tools send when nobody set one (`curl -d` sends `application/x-www-form-urlencoded`;
+ *   `text/plain`, `*\/*`): like grpc-gateway's wildcard marshaler, the body is read as JSON.
+ *   Any other type, or a charset other than UTF-8, is 415 Unsupported Media Type (code
+ *   INVALID_ARGUMENT), the HTTP status clients and proxies expect for this case.
  * - Invalid UTF-8 or malformed JSON: INVALID_ARGUMENT with the parser's reason.
  */
 export async function readJsonBody(req: BodySource, maxBytes: number): Promise<JsonValue | undefined> {
@@ -43,10 +45,13 @@ export async function readJsonBody(req: BodySource, maxBytes: number): Promise<J
 const tooLarge = (maxBytes: number): HttpError =>
   new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, true);
 
+/** What clients send when the caller set no type: read as JSON rather than refused. */
+const TOOL_DEFAULTS = new Set(["application/x-www-form-urlencoded", "text/plain", "*/*"]);
+
 function checkContentType(header: string | undefined): void {
   if (header === undefined || header.trim() === "") return;
   const [mediaType, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
-  const json = mediaType === "application/json" || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(mediaType);
+  const json = mediaType === "application/json" || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(mediaType) || TOOL_DEFAULTS.has(mediaType);
   const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
   if (json && (charset === undefined || charset === "utf-8" || charset === "utf8")) return;
   throw new HttpError(415, Code.InvalidArgument, `unsupported content-type "${header}": send application/json (UTF-8)`);
