@@ -25,11 +25,10 @@ export interface RelayPassDeps {
 }
 
 export interface PassResult {
+  /** Aggregates leased; zero means nothing was due. */
   readonly claimed: number;
   readonly published: number;
   readonly failed: number;
-  /** The pass hit its batch size, so more work is probably waiting. */
-  readonly full: boolean;
 }
 
 interface AggregateOutcome {
@@ -53,7 +52,7 @@ interface AggregateOutcome {
 export async function runRelayPass(deps: RelayPassDeps): Promise<PassResult> {
   const started = performance.now();
   const claimed = await deps.store.claim(deps.batchSize, deps.leaseTtlMs);
-  if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0, full: false };
+  if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0 };
 
   const pending = await deps.store.loadPending(claimed, deps.batchSize);
   const outcomes = await Promise.all([...groupByAggregate(pending).values()].map((events) => publishAggregate(deps, events)));
@@ -72,12 +71,7 @@ export async function runRelayPass(deps: RelayPassDeps): Promise<PassResult> {
     deps.log.warn({ failedAggregates: failures.length, published: published.length, aggregateId: first.aggregateId, eventId: first.eventId, err: first.error }, "outbox events failed to publish; backing off");
   }
   deps.log.debug({ claimed: claimed.length, published: published.length, failed: failures.length, ms: Math.round(performance.now() - started) }, "relay pass");
-  return {
-    claimed: claimed.length,
-    published: published.length,
-    failed: failures.length,
-    full: claimed.length >= deps.batchSize || pending.length >= deps.batchSize,
-  };
+  return { claimed: claimed.length, published: published.length, failed: failures.length };
 }
 
 async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEvent[]): Promise<AggregateOutcome> {

@@ -14,6 +14,13 @@ export interface PendingEvent {
   readonly due: boolean;
 }
 
+/** An aggregate leased to this relay, and where its unpublished events began when claimed. */
+export interface ClaimedAggregate {
+  readonly aggregateId: string;
+  /** seq of its oldest unpublished event at claim time (decimal text): nothing before it is pending. */
+  readonly headSeq: string;
+}
+
 /** Why an aggregate stopped in this pass: its first unpublished event failed. */
 export interface AggregateFailure {
   readonly aggregateId: string;
@@ -31,11 +38,14 @@ export interface AggregateFailure {
 export interface OutboxRelayStore {
   /**
    * Leases up to `limit` aggregates whose oldest unpublished event is due and that no live
-   * relay holds, and returns their ids. The caller must `settle` before its next claim.
+   * relay holds. The caller must `settle` before its next claim.
    */
-  claim(limit: number, leaseTtlMs: number): Promise<string[]>;
-  /** Unpublished events of the given aggregates: at most `limit`, each aggregate's in seq order. */
-  loadPending(aggregateIds: readonly string[], limit: number): Promise<PendingEvent[]>;
+  claim(limit: number, leaseTtlMs: number): Promise<ClaimedAggregate[]>;
+  /**
+   * Unpublished events of the given aggregates in seq order: each aggregate's first
+   * ⌈limit / aggregates⌉, so about `limit` in all and every aggregate gets its share.
+   */
+  loadPending(claimed: readonly ClaimedAggregate[], limit: number): Promise<PendingEvent[]>;
   /** In one statement: marks `published`, records `failures`, releases every lease this session holds. */
   settle(published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
   /** Milliseconds until the earliest backed-off event becomes due, or undefined if none waits. */

@@ -45,8 +45,8 @@ const PASS_ERROR_BACKOFF: BackoffPolicy = { firstMs: 200, maxMs: 10_000 };
 
 /**
  * The outbox relay loop. Wake-ups coalesce: however many commits notify during a pass, one
- * more pass follows it; a full pass is followed by another at once; otherwise the relay
- * sleeps until the poll interval or the earliest backed-off event, whichever comes first.
+ * more pass follows it. Passes follow each other at once until one finds nothing due; then
+ * the relay sleeps until a notification, the poll interval or the earliest backed-off event.
  * After a pass fails outright (database down) wake-ups are ignored until a backoff timer
  * fires, so a persistent error cannot turn notifications into a busy loop.
  */
@@ -91,7 +91,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         try {
           const result = await pass();
           passErrors = 0;
-          if (result.full) wanted = true;
+          if (result.claimed > 0) wanted = true; // drain until a pass finds nothing due
         } catch (err) {
           passErrors++;
           const retryInMs = retryDelayMs(passErrors, PASS_ERROR_BACKOFF);

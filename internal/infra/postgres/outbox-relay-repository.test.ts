@@ -33,6 +33,7 @@ async function addEvents(aggregate: string, n: number): Promise<string[]> {
   }
   return ids;
 }
+const ids = (claimed: ReadonlyArray<{ aggregateId: string }>) => claimed.map((c) => c.aggregateId);
 const row = async (id: string) =>
   (await pool.query<{ attempts: number; last_error: string | null; published: boolean; delay_s: number }>(
     "select attempts, last_error, published_at is not null as published, extract(epoch from next_attempt_at - now())::float8 as delay_s from outbox where id = $1",
@@ -56,15 +57,15 @@ describe("outbox relay repository", () => {
     await addEvents("agg-1", 2);
     await addEvents("agg-2", 2);
     await addEvents("agg-3", 2);
-    assert.deepEqual(await a.store.claim(2, 60_000), ["agg-1", "agg-2"]);
-    assert.deepEqual(await b.store.claim(10, 60_000), ["agg-3"]);
-    assert.deepEqual(await b.store.claim(10, 60_000), ["agg-3"], "its own lease is no obstacle");
+    assert.deepEqual(ids(await a.store.claim(2, 60_000)), ["agg-1", "agg-2"]);
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-3"]);
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-3"], "its own lease is no obstacle");
   });
 
   it("serialises racing claims: every aggregate goes to exactly one of them", async () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore()));
     for (let i = 0; i < 40; i++) await addEvents(`agg-${i}`, 1);
-    const claims = await Promise.all(stores.map((s) => s.store.claim(40, 60_000)));
+    const claims = await Promise.all(stores.map(async (s) => ids(await s.store.claim(40, 60_000))));
     const all = claims.flat();
     assert.equal(new Set(all).size, all.length, "no aggregate leased twice");
     assert.equal(all.length, 40);
@@ -73,33 +74,36 @@ describe("outbox relay repository", () => {
   it("takes over at once the leases of a relay whose session ended", async () => {
     const [a, b] = [await openStore(), await openStore()];
     await addEvents("agg-1", 1);
-    assert.deepEqual(await a.store.claim(10, 60_000), ["agg-1"]);
-    assert.deepEqual(await b.store.claim(10, 60_000), []);
+    assert.deepEqual(ids(await a.store.claim(10, 60_000)), ["agg-1"]);
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), []);
     await a.session.close();
-    assert.deepEqual(await b.store.claim(10, 60_000), ["agg-1"]);
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"]);
   });
 
   it("takes over an expired lease of a live session", async () => {
     const [a, b] = [await openStore(), await openStore()];
     await addEvents("agg-1", 1);
-    assert.deepEqual(await a.store.claim(10, 0), ["agg-1"]);
-    assert.deepEqual(await b.store.claim(10, 60_000), ["agg-1"]);
+    assert.deepEqual(ids(await a.store.claim(10, 0)), ["agg-1"]);
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"]);
   });
 
-  it("loads pending events in seq order, every aggregate's first events before anyone's later ones", async () => {
+  it("loads each aggregate's share of its oldest pending events, in seq order", async () => {
     const { store } = await openStore();
     const one = await addEvents("agg-1", 3);
     const two = await addEvents("agg-2", 3);
-    const loaded = await store.loadPending(["agg-1", "agg-2"], 4);
-    assert.deepEqual(loaded.map((e) => e.id), [one[0], two[0], one[1], two[1]]);
-    assert.deepEqual(loaded[0], { ...loaded[0], aggregateType: "launch", aggregateId: "agg-1", eventType: "test.Event", payloadJson: '{"i": 0}', attempts: 0, due: true });
+    await pool.query("update outbox set published_at = now() where id = $1", [one[0]]);
+    const claimed = await store.claim(10, 60_000);
+    assert.deepEqual(claimed.map((c) => c.aggregateId), ["agg-1", "agg-2"]);
+    const loaded = await store.loadPending(claimed, 4);
+    assert.deepEqual(loaded.map((e) => e.id), [one[1], one[2], two[0], two[1]]);
+    assert.deepEqual(loaded[0], { ...loaded[0], aggregateType: "launch", aggregateId: "agg-1", eventType: "test.Event", payloadJson: '{"i": 1}', attempts: 0, due: true });
   });
 
   it("settles in one go: marks, records the failure on the head, delays its aggregate and releases the leases", async () => {
     const [a, b] = [await openStore(), await openStore()];
     const one = await addEvents("agg-1", 2);
     const two = await addEvents("agg-2", 2);
-    assert.deepEqual(await a.store.claim(10, 60_000), ["agg-1", "agg-2"]);
+    assert.deepEqual(ids(await a.store.claim(10, 60_000)), ["agg-1", "agg-2"]);
     await a.store.settle([one[0]], [{ aggregateId: "agg-2", eventId: two[0], error: "code 14: unavailable", retryInMs: 60_000 }]);
 
     assert.equal((await row(one[0])).published, true);
@@ -112,7 +116,7 @@ describe("outbox relay repository", () => {
 
     const later = await addEvents("agg-2", 1);
     assert.ok((await row(later[0])).delay_s <= 0, "a new event is due at once…");
-    assert.deepEqual(await b.store.claim(10, 60_000), ["agg-1"], "…but its aggregate waits for its head; the leases were released");
+    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"], "…but its aggregate waits for its head; the leases were released");
     const retryIn = await b.store.nextRetryInMs();
     assert.ok(retryIn !== undefined && retryIn > 55_000 && retryIn <= 60_000, `next retry in ${retryIn} ms`);
   });

@@ -1,4 +1,4 @@
-import type { AggregateFailure, OutboxRelayStore, PendingEvent } from "../outbox/relay-ports.js";
+import type { OutboxRelayStore, PendingEvent } from "../outbox/relay-ports.js";
 
 /** Runs one statement and returns its rows and row count. */
 export type RunQuery = <R>(text: string, values: readonly unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
@@ -13,55 +13,76 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
   return {
     async claim(limit, leaseTtlMs) {
       // Ordering rule: an aggregate may be published only from its oldest unpublished event
-      // (its head) on, by one relay at a time. Candidates are heads that are due (not backing
-      // off) and not under a live lease of another session, oldest due first; the partial
-      // index outbox_unpublished_by_due serves the scan, outbox_unpublished_by_aggregate the
-      // head test. The upsert is the lock: relays racing for one aggregate serialise on its
-      // primary key, and ON CONFLICT re-checks the latest committed lease, so exactly one gets
-      // it (only the winner sees its row in RETURNING). A lease of a dead session or past its
-      // expiry is taken over. The snapshot-based candidate list can be stale (another relay
-      // may have published the head meanwhile); loadPending reads afresh after the claim.
-      const { rows } = await run<{ aggregate_id: string }>(
-        `with candidates as (
-           select o.aggregate_id
-             from outbox o
-            where o.published_at is null
-              and o.next_attempt_at <= now()
-              and not exists (select 1 from outbox e
-                               where e.aggregate_id = o.aggregate_id and e.published_at is null and e.seq < o.seq)
+      // (its head) on, by one relay at a time.
+      // - `heads` walks the partial index outbox_unpublished_by_aggregate (aggregate_id, seq)
+      //   as a loose index scan: each step jumps to the first row of the next aggregate, which
+      //   is that aggregate's head. Cost grows with the number of aggregates that have pending
+      //   events, never with the backlog behind them (a flat scan of due rows would test every
+      //   queued event of a busy aggregate, and one backing off would fill it with its new ones).
+      // - Candidates: heads that are due (not backing off) and not under a live lease of another
+      //   session, oldest first.
+      // - The upsert is the lock: relays racing for one aggregate serialise on its primary key,
+      //   and ON CONFLICT re-checks the latest committed lease, so exactly one gets it (only the
+      //   winner sees its row in RETURNING). A lease of a dead session or past its expiry is
+      //   taken over. The candidate list comes from a snapshot and can be stale (another relay
+      //   may have published the head meanwhile): loadPending reads afresh after the claim.
+      const { rows } = await run<{ aggregate_id: string; seq: string }>(
+        `with recursive heads as (
+           (select aggregate_id, seq, next_attempt_at from outbox
+             where published_at is null
+             order by aggregate_id, seq limit 1)
+           union all
+           select n.aggregate_id, n.seq, n.next_attempt_at
+             from heads h
+             cross join lateral (select o.aggregate_id, o.seq, o.next_attempt_at from outbox o
+                                  where o.published_at is null and o.aggregate_id > h.aggregate_id
+                                  order by o.aggregate_id, o.seq limit 1) n),
+         candidates as (
+           select h.aggregate_id from heads h
+            where h.next_attempt_at <= now()
               and not exists (select 1 from outbox_leases l
-                               where l.aggregate_id = o.aggregate_id
+                               where l.aggregate_id = h.aggregate_id
                                  and l.owner_pid <> pg_backend_pid()
                                  and l.expires_at > now()
                                  and l.owner_pid in (select pid from pg_stat_activity))
-            order by o.next_attempt_at, o.seq
-            limit $1)
-         insert into outbox_leases (aggregate_id, owner_pid, expires_at)
-         select aggregate_id, pg_backend_pid(), now() + make_interval(secs => $2::float8 / 1000) from candidates
-         on conflict (aggregate_id) do update
-            set owner_pid = excluded.owner_pid, expires_at = excluded.expires_at
-          where outbox_leases.owner_pid = pg_backend_pid()
-             or outbox_leases.expires_at <= now()
-             or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
-         returning aggregate_id`,
+            order by h.next_attempt_at, h.seq
+            limit $1),
+         leased as (
+           insert into outbox_leases (aggregate_id, owner_pid, expires_at)
+           select aggregate_id, pg_backend_pid(), now() + make_interval(secs => $2::float8 / 1000) from candidates
+           on conflict (aggregate_id) do update
+              set owner_pid = excluded.owner_pid, expires_at = excluded.expires_at
+            where outbox_leases.owner_pid = pg_backend_pid()
+               or outbox_leases.expires_at <= now()
+               or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
+           returning aggregate_id)
+         select h.aggregate_id, h.seq::text as seq
+           from leased l join heads h using (aggregate_id)
+          order by h.next_attempt_at, h.seq`,
         [limit, leaseTtlMs],
       );
-      return rows.map((r) => r.aggregate_id);
+      return rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq }));
     },
 
-    async loadPending(aggregateIds, limit) {
-      // Ordered by (position within its aggregate, seq) before the limit: every aggregate gets
-      // its first events before any gets its later ones, and each aggregate's share is always
-      // a prefix of its pending events, so nothing is skipped over.
+    async loadPending(claimed, limit) {
+      // Each aggregate's first ⌈limit / aggregates⌉ pending events: every aggregate gets its
+      // share, and each share is a prefix of its pending events, so nothing is skipped over.
+      // `seq >= head` is implied (nothing before the claimed head is pending; published never
+      // reverts) but stated, so that even a plan that walks the seq index (the planner picks it
+      // when stale statistics say most rows are unpublished) starts at the head instead of
+      // reading every published row the retention keeps.
+      if (claimed.length === 0) return [];
       const { rows } = await run<PendingRow>(
-        `select id, aggregate_type, aggregate_id, event_type, payload::text as payload_json, created_at, attempts,
-                next_attempt_at <= now() as due
-           from (select o.*, row_number() over (partition by o.aggregate_id order by o.seq) as position
-                   from outbox o
-                  where o.aggregate_id = any($1::text[]) and o.published_at is null) pending
-          order by position, seq
-          limit $2`,
-        [aggregateIds, limit],
+        `select p.* from unnest($1::text[], $2::bigint[]) as a(aggregate_id, head_seq)
+           cross join lateral (
+             select o.id, o.aggregate_type, o.aggregate_id, o.event_type, o.payload::text as payload_json, o.created_at,
+                    o.attempts, o.next_attempt_at <= now() as due, o.seq
+               from outbox o
+              where o.aggregate_id = a.aggregate_id and o.published_at is null and o.seq >= a.head_seq
+              order by o.seq
+              limit $3) p
+          order by p.seq`,
+        [claimed.map((c) => c.aggregateId), claimed.map((c) => c.headSeq), Math.ceil(limit / claimed.length)],
       );
       return rows.map(toPendingEvent);
     },
