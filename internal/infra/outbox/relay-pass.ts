@@ -15,7 +15,7 @@ export interface RelayPassDeps {
   readonly topics: Readonly<Record<string, string>>;
   /** CloudEvents source prefix, e.g. `/spacet`. */
   readonly source: string;
-  /** At most this many aggregates and this many events per pass. */
+  /** At most this many aggregates per pass, and about this many events (each aggregate's share rounded up). */
   readonly batchSize: number;
   readonly leaseTtlMs: number;
   readonly backoff: BackoffPolicy;

@@ -13,7 +13,10 @@ export interface OutboxRelayOptions {
   readonly topics: Readonly<Record<string, string>>;
   /** CloudEvents source prefix, e.g. `/spacet`. */
   readonly source: string;
-  /** NOTIFICATIONS_BATCH_SIZE_MAX: aggregates and events per pass. */
+  /**
+   * NOTIFICATIONS_BATCH_SIZE_MAX: aggregates and (about) events per pass. It bounds throughput:
+   * a pass costs three statements and one publish round trip whatever its size (bench/outbox.ts).
+   */
   readonly batchSize: number;
   /** NOTIFICATIONS_INTERVAL: the poll fallback when no notification arrives. */
   readonly pollIntervalMs: number;
