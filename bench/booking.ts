@@ -40,7 +40,11 @@ async function rawCreateBooking(pool: pg.Pool, i: number, offsetDays: number): P
   const client = await pool.connect();
   try {
     await client.query("begin");
-    await client.query("select p.*, pg_advisory_xact_lock_shared(7000003) from launchpads p where p.id = $1", [s.pad]);
+    await client.query(
+      `select p.*, pg_advisory_xact_lock_shared(7000003), pg_advisory_xact_lock(7000004, hashtext(p.id || date_trunc('week', $2::timestamp)::date))
+         from launchpads p where p.id = $1`,
+      [s.pad, s.date],
+    );
     await client.query(
       `select s.id from spacex_launches s join launchpads p on p.id = s.launchpad_id
         where s.launchpad_id = $1 and s.date_precision in ('hour','day')

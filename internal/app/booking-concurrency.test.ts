@@ -64,6 +64,19 @@ describe("concurrent bookings", () => {
     assert.deepEqual([...reasons], [["DESTINATION_USED_THIS_WEEK", 10]]);
   });
 
+  it("first bookings racing for one pad, day and destination all join one launch", async () => {
+    // Both unique indexes (pad+day and pad+week+destination) see these inserts collide; only the
+    // first is ON CONFLICT's arbiter, so without the pad-week lock some of them lost the race
+    // on the other index and were wrongly refused. Many rounds make the interleaving likely.
+    for (let day = 1; day <= 24; day++) {
+      const launchDate = `2049-08-${String(day).padStart(2, "0")}`;
+      const destination = (["mars", "moon", "pluto", "asteroid_belt", "europa", "titan", "ganymede"] as const)[day % 7];
+      const { ok, reasons } = await race(Array.from({ length: 8 }, () => () => ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate, destination }))));
+      assert.deepEqual([...reasons], [], `day ${launchDate}`);
+      assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
+    }
+  });
+
   it("bookings racing cancels of the launch's only passenger never oversell or strand a seat", async () => {
     const first = await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }));
     const { ok } = await race<unknown>([

@@ -31,7 +31,7 @@ export function createCreateBooking(deps: { uow: UnitOfWork; clock: Clock; ids: 
 
     try {
       return await deps.uow.run(async (tx) => {
-        const pad = await tx.lockScheduleForBooking(req.launchpadId);
+        const pad = await tx.lockForBooking(req.launchpadId, req.launchDate);
         if (!pad) throw new DomainError("not_found", "LAUNCHPAD_NOT_FOUND", `launchpad ${req.launchpadId} not found`);
         assertBookable(pad);
         assertLaunchDateAhead(req.launchDate, pad.timeZone, now);

@@ -96,12 +96,13 @@ export interface Tx {
   readonly spacexSchedule: SpacexScheduleRepository;
   readonly outbox: Outbox;
   /**
-   * Reads the launchpad a booking is for and holds the booking side of the schedule lock until
-   * commit: bookings run concurrently with each other, but never while a SpaceX sync applies its
+   * Reads the launchpad a booking is for and, until commit, holds the booking side of the
+   * schedule lock and the lock of the pad's ISO week that holds `launchDate`. Bookings for other
+   * pads or weeks run concurrently; bookings never run while a SpaceX sync applies its
    * cancellations (a booking checked against the old schedule could otherwise slip in after the
    * sync's cancel). Read the SpaceX schedule only after this resolves.
    */
-  lockScheduleForBooking(launchpadId: string): Promise<Launchpad | undefined>;
+  lockForBooking(launchpadId: string, launchDate: CalendarDate): Promise<Launchpad | undefined>;
 }
 
 export interface UnitOfWork {
@@ -111,5 +112,5 @@ export interface UnitOfWork {
    */
   run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** The same repositories outside any transaction, for reads. */
-  readonly read: Omit<Tx, "outbox" | "lockScheduleForBooking">;
+  readonly read: Omit<Tx, "outbox" | "lockForBooking">;
 }

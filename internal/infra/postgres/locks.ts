@@ -25,6 +25,15 @@ export const AdvisoryLock = {
    * sync cancelled that launch; bookings never wait for each other on it.
    */
   bookingWrites: 7_000_003,
+  /**
+   * Class of the per-pad, per-ISO-week locks (two-key form: this class, hash of pad and week;
+   * the class keeps them clear of the single-key locks above). A booking holds its pad-week's
+   * lock until commit, so two first bookings for one destination on different days of a week,
+   * or on the same day, never race on the two unique indexes at once: ON CONFLICT resolves only
+   * its arbiter index, and a race decided by the other one would reject a booking that should
+   * have joined the winner's launch.
+   */
+  padWeek: 7_000_004,
 } as const;
 
 export type AdvisoryLockName = keyof typeof AdvisoryLock;

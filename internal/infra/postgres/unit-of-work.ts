@@ -31,14 +31,17 @@ export function createUnitOfWork(db: Kysely<Database>, ids: IdGenerator): UnitOf
             const tx: Tx = {
               ...repositories(trx),
               outbox: createOutboxWriter(trx, ids),
-              async lockScheduleForBooking(launchpadId) {
-                // Shared: bookings never wait for each other here, only for a sync holding it
-                // exclusively while it applies SpaceX's schedule; released at commit/rollback.
-                // One statement reads the pad and takes the lock (a round trip saved per
-                // booking). The SpaceX schedule must be read by a LATER statement: a statement's
-                // snapshot is taken when it starts, before it waits here for a sync to finish.
+              async lockForBooking(launchpadId, launchDate) {
+                // One statement reads the pad and takes both locks (a round trip saved per
+                // booking); the select list runs left to right, so every booking takes them in
+                // the same order. The schedule lock is shared: bookings never wait for each
+                // other on it, only for a sync holding it exclusively. The SpaceX schedule must
+                // be read by a LATER statement: a statement's snapshot is taken when it starts,
+                // before it waits here for a sync to finish. Both locks go at commit/rollback.
                 const { rows } = await sql<Selectable<LaunchpadTable>>`
-                  select p.*, pg_advisory_xact_lock_shared(${AdvisoryLock.bookingWrites})
+                  select p.*,
+                         pg_advisory_xact_lock_shared(${AdvisoryLock.bookingWrites}),
+                         pg_advisory_xact_lock(${AdvisoryLock.padWeek}, hashtext(p.id || date_trunc('week', ${launchDate}::timestamp)::date))
                     from launchpads p where p.id = ${launchpadId}`.execute(trx);
                 return rows[0] && toLaunchpad(rows[0]);
               },
