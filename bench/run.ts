@@ -4,11 +4,13 @@
  * Pass part names to run a subset: `npm run bench -- booking sync`.
  */
 import { runBookingBench } from "./booking.js";
+import { runOutboxBench } from "./outbox.js";
 import { runSyncBench } from "./sync.js";
 
 const PARTS: Record<string, () => Promise<unknown>> = {
   booking: runBookingBench,
   sync: runSyncBench,
+  outbox: runOutboxBench,
 };
 
 const wanted = process.argv.slice(2);
