@@ -80,9 +80,12 @@ async function main(): Promise<number> {
   say(`template database ${template} migrated in ${since(t1)}`);
   if (interrupted) return 1;
 
-  const tapFile = path.join(REPO_ROOT, ".test-results", "tests.tap");
+  // One file per run: two runs in one checkout (a developer and a helper, say) must not read
+  // or delete each other's summary.
+  const tapFile = path.join(REPO_ROOT, ".test-results", `tests-${runId}.tap`);
   mkdirSync(path.dirname(tapFile), { recursive: true });
   rmSync(tapFile, { force: true });
+  cleanups.push(async () => rmSync(tapFile, { force: true }));
   say(`running ${files.length} test file(s)`);
   tests = spawn(
     process.execPath,
