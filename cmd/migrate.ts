@@ -1,7 +1,6 @@
-import { pino } from "pino";
-import { ConfigError, configPathFromArgv, loadConfig } from "../config/config.js";
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
+import { createRootLogger, loadConfigOrExit } from "./wiring/process.js";
 
 /**
  * `npm run migrate`: applies pending SQL migrations and exits, e.g. as a deploy step or a
@@ -10,15 +9,8 @@ import { migrate } from "../internal/infra/postgres/migrator.js";
  * Exit codes: 0 done, 1 migration failed, 2 invalid configuration.
  */
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig({ path: configPathFromArgv(process.argv.slice(2)) });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return 2;
-  }
-  const log = pino({ name: config.app.name, level: config.app.logLevel }).child({ component: "migrator" });
+  const config = loadConfigOrExit();
+  const log = createRootLogger(config).child({ component: "migrator" });
   let embedded: EmbeddedPostgresServer | undefined;
   try {
     const dsn = config.postgres.dsn ?? (embedded = await startEmbeddedPostgres({ dataDir: config.postgres.dataDir })).dsn;

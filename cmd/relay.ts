@@ -1,7 +1,6 @@
-import { pino } from "pino";
-import { ConfigError, configPathFromArgv, loadConfig } from "../config/config.js";
 import { startOutboxRelay } from "../internal/infra/outbox/relay-runtime.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
+import { createRootLogger, exitOnSignals, loadConfigOrExit } from "./wiring/process.js";
 
 /**
  * `npm run relay`: the outbox relay on its own, for deployments that scale publishing apart
@@ -10,46 +9,22 @@ import { migrate } from "../internal/infra/postgres/migrator.js";
  * wait in the outbox. SIGTERM/SIGINT finish the batch in progress and exit 0.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig({ path: configPathFromArgv(process.argv.slice(2)) });
-    if (!config.postgres.dsn) throw new ConfigError(["PG_DSN is required for the stand-alone relay"]);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const log = pino({ name: `${config.app.name}-relay`, level: config.app.logLevel, base: { service: config.app.name, version: config.app.version } });
-  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
-
+  const config = loadConfigOrExit(process.argv.slice(2), (c) => (c.postgres.dsn ? [] : ["PG_DSN is required for the stand-alone relay"]));
+  const dsn = config.postgres.dsn ?? "";
+  const log = createRootLogger(config, `${config.app.name}-relay`);
   // Until the relay runs, a signal has nothing to finish: exit at once.
   let stop: () => Promise<void> = async () => undefined;
-  let signals = 0;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(1);
-    log.info({ signal }, "shutting down");
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  exitOnSignals(log, () => stop());
 
   // The relay's lease table comes with a migration: apply what is pending (safe alongside
   // replicas of the service, which migrate under the same advisory lock).
-  await migrate({ dsn: config.postgres.dsn, log: log.child({ component: "migrator" }) });
+  await migrate({ dsn, log: log.child({ component: "migrator" }) });
   if (!config.pubsub.enabled) {
     log.warn("PUBSUB_ENABLED is false: the relay stays idle and events wait in the outbox");
     setInterval(() => undefined, 1 << 30); // stay up until a signal, like an enabled relay
     return;
   }
-  const relay = startOutboxRelay({ dsn: config.postgres.dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
+  const relay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
   stop = relay.stop;
 }
 
