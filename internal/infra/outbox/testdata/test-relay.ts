@@ -16,6 +16,8 @@ export interface TestRelayOptions {
   readonly projectId: string;
   readonly topics: Readonly<Record<string, string>>;
   readonly batchSize?: number;
+  /** Passes in flight at once (the relay's default when absent). */
+  readonly concurrency?: number;
   /** Default one hour: a test that sees an event quickly proves the NOTIFY wake-up. */
   readonly pollIntervalMs?: number;
   readonly retentionMs?: number;
@@ -52,6 +54,7 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
     topics: opts.topics,
     source: "/spacet",
     batchSize: opts.batchSize ?? 100,
+    concurrency: opts.concurrency,
     pollIntervalMs: opts.pollIntervalMs ?? 3_600_000,
     retentionMs: opts.retentionMs ?? 3_600_000,
     cleanupIntervalMs: opts.cleanupIntervalMs,
@@ -97,5 +100,7 @@ export async function insertEvents(db: pg.Pool | pg.Client, events: ReadonlyArra
  */
 export function toleratingDrop<P extends pg.Pool>(pool: P): P {
   pool.on("connect", (client) => client.on("error", () => undefined));
+  // An idle client's error is re-emitted on the pool, which throws when nobody listens there.
+  pool.on("error", () => undefined);
   return pool;
 }
