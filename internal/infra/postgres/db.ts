@@ -43,9 +43,12 @@ export function openDatabase(opts: {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client can be terminated by the server (restart, failover); without a listener
-  // that 'error' event would crash the process.
+  // A client can be terminated by the server (restart, failover, drop database). pg emits that
+  // as an 'error' event: on the pool for an idle client, on the client itself while it is
+  // checked out or being closed. Unheard, either crashes the process; the query in flight
+  // still fails on its own, so listening here loses nothing.
   pool.on("error", (err) => opts.onError?.(err));
+  pool.on("connect", (client) => client.on("error", (err) => opts.onError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
