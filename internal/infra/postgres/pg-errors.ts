@@ -18,3 +18,20 @@ export function isPgError(e: unknown, code?: string): e is PgError {
   if (typeof e !== "object" || e === null || typeof (e as { code?: unknown }).code !== "string") return false;
   return code === undefined || (e as PgError).code === code;
 }
+
+/** Node socket errors that mean the database cannot be reached at all. */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
+
+/**
+ * Whether `e` says the database is unreachable or going away rather than that the statement
+ * was wrong: SQLSTATE class 08 (connection exception), 57P01-57P03 (admin or crash shutdown,
+ * cannot connect now), a socket error, or pg's "Connection terminated" (no code at all). Such
+ * a request may succeed when retried, so it is UNAVAILABLE to clients, not INTERNAL.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (typeof e !== "object" || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || UNREACHABLE.has(code))) return true;
+  const message = (e as { message?: unknown }).message;
+  return typeof message === "string" && /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+}

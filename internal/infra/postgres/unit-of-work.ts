@@ -6,7 +6,7 @@ import { createLaunchRepository } from "./launch-repository.js";
 import { createLaunchpadRepository, toLaunchpad } from "./launchpad-repository.js";
 import { AdvisoryLock } from "./locks.js";
 import { createOutboxWriter } from "./outbox-writer.js";
-import { isPgError, PG } from "./pg-errors.js";
+import { isDatabaseUnavailable, isPgError, PG } from "./pg-errors.js";
 import type { Database, LaunchpadTable } from "./schema.js";
 import { createSpacexScheduleRepository } from "./spacex-schedule-repository.js";
 
@@ -23,7 +23,7 @@ export function createUnitOfWork(db: Kysely<Database>, ids: IdGenerator): UnitOf
   });
 
   return {
-    read: repositories(db),
+    read: mapUnavailable(repositories(db)),
     async run(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -54,9 +54,30 @@ export function createUnitOfWork(db: Kysely<Database>, ids: IdGenerator): UnitOf
           if (retryable || isPgError(e, PG.lockNotAvailable)) {
             throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
           }
-          throw e;
+          throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
         }
       }
     },
   };
+}
+
+const databaseUnavailable = (cause: unknown) =>
+  new DomainError("unavailable", "DATABASE_UNAVAILABLE", "the database is unavailable; retry the request", { cause });
+
+/** Wraps every method of every repository so a lost database reads as "unavailable". */
+function mapUnavailable<T extends Record<string, object>>(repos: T): T {
+  const wrap = <R extends object>(repo: R): R =>
+    Object.fromEntries(
+      Object.entries(repo).map(([name, fn]) => [
+        name,
+        async (...args: unknown[]) => {
+          try {
+            return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+          } catch (e) {
+            throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
+          }
+        },
+      ]),
+    ) as R;
+  return Object.fromEntries(Object.entries(repos).map(([k, r]) => [k, wrap(r)])) as T;
 }
