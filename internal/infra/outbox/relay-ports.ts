@@ -14,11 +14,32 @@ export interface PendingEvent {
   readonly due: boolean;
 }
 
-/** An aggregate leased to this relay, and where its unpublished events began when claimed. */
+/** An aggregate leased to a pass, and where its unpublished events began when claimed. */
 export interface ClaimedAggregate {
   readonly aggregateId: string;
   /** seq of its oldest unpublished event at claim time (decimal text): nothing before it is pending. */
   readonly headSeq: string;
+}
+
+/**
+ * What one pass holds: its aggregates, under a lease identity of its own. A relay runs several
+ * passes at once on one session, so the session cannot be the owner of a pass's leases: the
+ * token is, and `settle` releases exactly the leases taken under it.
+ */
+export interface PassLease {
+  readonly token: string;
+  readonly aggregates: readonly ClaimedAggregate[];
+}
+
+export interface ClaimRequest {
+  /** At most this many aggregates (NOTIFICATIONS_BATCH_SIZE_MAX). */
+  readonly limit: number;
+  readonly leaseTtlMs: number;
+  /**
+   * How many passes of the relay may run at once: a pass takes at most 1/`passes` of the due
+   * aggregates, so a backlog on a few aggregates still leaves work for the passes behind it.
+   */
+  readonly passes: number;
 }
 
 /** Why an aggregate stopped in this pass: its first unpublished event failed. */
@@ -32,22 +53,23 @@ export interface AggregateFailure {
 }
 
 /**
- * What a relay needs from the database. Every call runs on the relay's own session, which owns
- * the leases it takes (see migrations/postgresql/0005_outbox_relay.sql).
+ * What a relay needs from the database. Every call runs on the relay's own session, whose end
+ * frees every lease taken through it (see migrations/postgresql/0005_outbox_relay.sql, 0006).
  */
 export interface OutboxRelayStore {
   /**
-   * Leases up to `limit` aggregates whose oldest unpublished event is due and that no live
-   * relay holds. The caller must `settle` before its next claim.
+   * Leases, under a new token, up to `limit` aggregates whose oldest unpublished event is due
+   * and that no live lease holds (of another relay, or of another pass of this one). The
+   * caller must `settle` the lease when its pass ends.
    */
-  claim(limit: number, leaseTtlMs: number): Promise<ClaimedAggregate[]>;
+  claim(req: ClaimRequest): Promise<PassLease>;
   /**
    * Unpublished events of the given aggregates in seq order: each aggregate's first
    * ⌈limit / aggregates⌉, so about `limit` in all and every aggregate gets its share.
    */
   loadPending(claimed: readonly ClaimedAggregate[], limit: number): Promise<PendingEvent[]>;
-  /** In one statement: marks `published`, records `failures`, releases every lease this session holds. */
-  settle(published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
+  /** In one statement: marks `published`, records `failures`, releases the pass's leases (and no other). */
+  settle(lease: PassLease, published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
   /** Milliseconds until the earliest backed-off event becomes due, or undefined if none waits. */
   nextRetryInMs(): Promise<number | undefined>;
   /** Deletes up to `limit` events published more than `retentionMs` ago; returns how many. */

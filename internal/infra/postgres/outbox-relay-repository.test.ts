@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import pg from "pg";
-import type { OutboxRelayStore } from "../outbox/relay-ports.js";
+import type { OutboxRelayStore, PassLease } from "../outbox/relay-ports.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { createOutboxRelayRepository } from "./outbox-relay-repository.js";
 import { openRelaySession, type RelaySession } from "./outbox-relay-session.js";
@@ -33,7 +33,11 @@ async function addEvents(aggregate: string, n: number): Promise<string[]> {
   }
   return ids;
 }
-const ids = (claimed: ReadonlyArray<{ aggregateId: string }>) => claimed.map((c) => c.aggregateId);
+const ids = (lease: PassLease) => lease.aggregates.map((c) => c.aggregateId);
+/** One pass's claim, alone in its relay unless `passes` says otherwise. */
+const claim = (store: OutboxRelayStore, limit: number, leaseTtlMs = 60_000, passes = 1) => store.claim({ limit, leaseTtlMs, passes });
+const leases = async () =>
+  (await pool.query<{ aggregate_id: string; token: string }>("select aggregate_id, token::text from outbox_leases order by aggregate_id")).rows;
 const row = async (id: string) =>
   (await pool.query<{ attempts: number; last_error: string | null; published: boolean; delay_s: number }>(
     "select attempts, last_error, published_at is not null as published, extract(epoch from next_attempt_at - now())::float8 as delay_s from outbox where id = $1",
@@ -52,20 +56,47 @@ after(async () => {
 beforeEach(() => pool.query("truncate outbox, outbox_leases"));
 
 describe("outbox relay repository", () => {
-  it("leases each aggregate to one session only, oldest due first", async () => {
+  it("leases each aggregate to one pass only, oldest due first, even among the passes of one session", async () => {
     const [a, b] = [await openStore(), await openStore()];
     await addEvents("agg-1", 2);
     await addEvents("agg-2", 2);
     await addEvents("agg-3", 2);
-    assert.deepEqual(ids(await a.store.claim(2, 60_000)), ["agg-1", "agg-2"]);
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-3"]);
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-3"], "its own lease is no obstacle");
+    await addEvents("agg-4", 2);
+    const first = await claim(a.store, 2);
+    assert.deepEqual(ids(first), ["agg-1", "agg-2"]);
+    const second = await claim(a.store, 1);
+    assert.deepEqual(ids(second), ["agg-3"], "a sibling pass of the same session skips the leased aggregates");
+    assert.deepEqual(ids(await claim(b.store, 10)), ["agg-4"]);
+    assert.deepEqual(ids(await claim(a.store, 10)), [], "a live lease is an obstacle to every other pass");
+    assert.notEqual(first.token, second.token);
+    assert.deepEqual((await leases()).filter((l) => l.token === first.token).map((l) => l.aggregate_id), ["agg-1", "agg-2"]);
+  });
+
+  it("releases at settle only the leases of the settling pass", async () => {
+    const { store } = await openStore();
+    const one = await addEvents("agg-1", 1);
+    await addEvents("agg-2", 1);
+    const first = await claim(store, 1);
+    const second = await claim(store, 1);
+    assert.deepEqual([ids(first), ids(second)], [["agg-1"], ["agg-2"]]);
+    await store.settle(first, one, []);
+    assert.deepEqual(await leases(), [{ aggregate_id: "agg-2", token: second.token }], "the sibling pass keeps its lease");
+    assert.deepEqual(ids(await claim(store, 10)), [], "agg-1 is published, agg-2 still leased");
+  });
+
+  it("spreads the due aggregates over the passes a relay runs at once", async () => {
+    const { store } = await openStore();
+    for (let i = 0; i < 10; i++) await addEvents(`agg-${i}`, 1);
+    const sizes = [];
+    for (let pass = 0; pass < 4; pass++) sizes.push((await claim(store, 100, 60_000, 4)).aggregates.length);
+    assert.deepEqual(sizes, [3, 3, 3, 1], "⌈10 / 4⌉ each, until none is left");
+    assert.equal((await claim(store, 2, 60_000, 1)).aggregates.length, 0);
   });
 
   it("serialises racing claims: every aggregate goes to exactly one of them", async () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore()));
     for (let i = 0; i < 40; i++) await addEvents(`agg-${i}`, 1);
-    const claims = await Promise.all(stores.map(async (s) => ids(await s.store.claim(40, 60_000))));
+    const claims = await Promise.all(stores.map(async (s) => ids(await claim(s.store, 40))));
     const all = claims.flat();
     assert.equal(new Set(all).size, all.length, "no aggregate leased twice");
     assert.equal(all.length, 40);
@@ -74,17 +105,17 @@ describe("outbox relay repository", () => {
   it("takes over at once the leases of a relay whose session ended", async () => {
     const [a, b] = [await openStore(), await openStore()];
     await addEvents("agg-1", 1);
-    assert.deepEqual(ids(await a.store.claim(10, 60_000)), ["agg-1"]);
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), []);
+    assert.deepEqual(ids(await claim(a.store, 10)), ["agg-1"]);
+    assert.deepEqual(ids(await claim(b.store, 10)), []);
     await a.session.close();
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"]);
+    assert.deepEqual(ids(await claim(b.store, 10)), ["agg-1"]);
   });
 
   it("takes over an expired lease of a live session", async () => {
     const [a, b] = [await openStore(), await openStore()];
     await addEvents("agg-1", 1);
-    assert.deepEqual(ids(await a.store.claim(10, 0)), ["agg-1"]);
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"]);
+    assert.deepEqual(ids(await claim(a.store, 10, 0)), ["agg-1"]);
+    assert.deepEqual(ids(await claim(b.store, 10)), ["agg-1"]);
   });
 
   it("loads each aggregate's share of its oldest pending events, in seq order", async () => {
@@ -92,9 +123,9 @@ describe("outbox relay repository", () => {
     const one = await addEvents("agg-1", 3);
     const two = await addEvents("agg-2", 3);
     await pool.query("update outbox set published_at = now() where id = $1", [one[0]]);
-    const claimed = await store.claim(10, 60_000);
-    assert.deepEqual(claimed.map((c) => c.aggregateId), ["agg-1", "agg-2"]);
-    const loaded = await store.loadPending(claimed, 4);
+    const lease = await claim(store, 10);
+    assert.deepEqual(ids(lease), ["agg-1", "agg-2"]);
+    const loaded = await store.loadPending(lease.aggregates, 4);
     assert.deepEqual(loaded.map((e) => e.id), [one[1], one[2], two[0], two[1]]);
     assert.deepEqual(loaded[0], { ...loaded[0], aggregateType: "launch", aggregateId: "agg-1", eventType: "test.Event", payloadJson: '{"i": 1}', attempts: 0, due: true });
   });
@@ -103,8 +134,9 @@ describe("outbox relay repository", () => {
     const [a, b] = [await openStore(), await openStore()];
     const one = await addEvents("agg-1", 2);
     const two = await addEvents("agg-2", 2);
-    assert.deepEqual(ids(await a.store.claim(10, 60_000)), ["agg-1", "agg-2"]);
-    await a.store.settle([one[0]], [{ aggregateId: "agg-2", eventId: two[0], error: "code 14: unavailable", retryInMs: 60_000 }]);
+    const lease = await claim(a.store, 10);
+    assert.deepEqual(ids(lease), ["agg-1", "agg-2"]);
+    await a.store.settle(lease, [one[0]], [{ aggregateId: "agg-2", eventId: two[0], error: "code 14: unavailable", retryInMs: 60_000 }]);
 
     assert.equal((await row(one[0])).published, true);
     const head = await row(two[0]);
@@ -116,7 +148,7 @@ describe("outbox relay repository", () => {
 
     const later = await addEvents("agg-2", 1);
     assert.ok((await row(later[0])).delay_s <= 0, "a new event is due at once…");
-    assert.deepEqual(ids(await b.store.claim(10, 60_000)), ["agg-1"], "…but its aggregate waits for its head; the leases were released");
+    assert.deepEqual(ids(await claim(b.store, 10)), ["agg-1"], "…but its aggregate waits for its head; the leases were released");
     const retryIn = await b.store.nextRetryInMs();
     assert.ok(retryIn !== undefined && retryIn > 55_000 && retryIn <= 60_000, `next retry in ${retryIn} ms`);
   });

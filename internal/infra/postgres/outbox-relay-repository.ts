@@ -1,31 +1,39 @@
+import { randomUUID } from "node:crypto";
 import type { OutboxRelayStore, PendingEvent } from "../outbox/relay-ports.js";
 
 /** Runs one statement and returns its rows and row count. */
 export type RunQuery = <R>(text: string, values: readonly unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
 
 /**
- * The relay's SQL. `run` must always use the SAME session (outbox-relay-session.ts): a lease's
- * owner is that session's backend pid, so claims, marks and releases must come from it, and
- * the session ending frees every lease it held. Each statement runs on its own (autocommit),
+ * The relay's SQL. `run` must always use the SAME session (outbox-relay-session.ts): a lease
+ * records that session's backend pid, so the session ending frees every lease taken through
+ * it; within the session, each pass owns its leases by token. Each statement runs on its own (autocommit),
  * so no transaction stays open while the relay talks to Pub/Sub.
  */
 export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
   return {
-    async claim(limit, leaseTtlMs) {
+    async claim({ limit, leaseTtlMs, passes }) {
       // Ordering rule: an aggregate may be published only from its oldest unpublished event
-      // (its head) on, by one relay at a time.
+      // (its head) on, by one pass at a time. A pass leases under its own random token: a
+      // relay runs several passes at once on this one session, so the session cannot tell
+      // them apart (0006_outbox_lease_token.sql).
       // - `heads` walks the partial index outbox_unpublished_by_aggregate (aggregate_id, seq)
       //   as a loose index scan: each step jumps to the first row of the next aggregate, which
       //   is that aggregate's head. Cost grows with the number of aggregates that have pending
       //   events, never with the backlog behind them (a flat scan of due rows would test every
       //   queued event of a busy aggregate, and one backing off would fill it with its new ones).
-      // - Candidates: heads that are due (not backing off) and not under a live lease of another
-      //   session, oldest first.
-      // - The upsert is the lock: relays racing for one aggregate serialise on its primary key,
+      // - Candidates: due heads (not backing off) under no live lease, oldest first. A lease is
+      //   live while unexpired and its session exists, whoever holds it: a sibling pass of this
+      //   relay is excluded like another relay.
+      // - Spread: at most ⌈due / passes⌉ of them, so when the backlog sits on few aggregates
+      //   the first pass does not take them all and leave the passes pipelined behind it idle.
+      // - The upsert is the lock: passes racing for one aggregate serialise on its primary key,
       //   and ON CONFLICT re-checks the latest committed lease, so exactly one gets it (only the
       //   winner sees its row in RETURNING). A lease of a dead session or past its expiry is
-      //   taken over. The candidate list comes from a snapshot and can be stale (another relay
-      //   may have published the head meanwhile): loadPending reads afresh after the claim.
+      //   taken over; a live one, even of this session, never is. The candidate list comes
+      //   from a snapshot and can be stale (another pass may have published the head
+      //   meanwhile): loadPending reads afresh after the claim.
+      const token = randomUUID();
       const { rows } = await run<{ aggregate_id: string; seq: string }>(
         `with recursive heads as (
            (select aggregate_id, seq, next_attempt_at from outbox
@@ -37,31 +45,30 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
              cross join lateral (select o.aggregate_id, o.seq, o.next_attempt_at from outbox o
                                   where o.published_at is null and o.aggregate_id > h.aggregate_id
                                   order by o.aggregate_id, o.seq limit 1) n),
+         due as (
+           select * from heads where next_attempt_at <= now()),
          candidates as (
-           select h.aggregate_id from heads h
-            where h.next_attempt_at <= now()
-              and not exists (select 1 from outbox_leases l
-                               where l.aggregate_id = h.aggregate_id
-                                 and l.owner_pid <> pg_backend_pid()
+           select d.aggregate_id from due d
+            where not exists (select 1 from outbox_leases l
+                               where l.aggregate_id = d.aggregate_id
                                  and l.expires_at > now()
                                  and l.owner_pid in (select pid from pg_stat_activity))
-            order by h.next_attempt_at, h.seq
-            limit $1),
+            order by d.next_attempt_at, d.seq
+            limit least($1::int, ceil((select count(*) from due) / $3::float8)::int)),
          leased as (
-           insert into outbox_leases (aggregate_id, owner_pid, expires_at)
-           select aggregate_id, pg_backend_pid(), now() + make_interval(secs => $2::float8 / 1000) from candidates
+           insert into outbox_leases (aggregate_id, owner_pid, token, expires_at)
+           select aggregate_id, pg_backend_pid(), $4::uuid, now() + make_interval(secs => $2::float8 / 1000) from candidates
            on conflict (aggregate_id) do update
-              set owner_pid = excluded.owner_pid, expires_at = excluded.expires_at
-            where outbox_leases.owner_pid = pg_backend_pid()
-               or outbox_leases.expires_at <= now()
+              set owner_pid = excluded.owner_pid, token = excluded.token, expires_at = excluded.expires_at
+            where outbox_leases.expires_at <= now()
                or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
            returning aggregate_id)
          select h.aggregate_id, h.seq::text as seq
            from leased l join heads h using (aggregate_id)
           order by h.next_attempt_at, h.seq`,
-        [limit, leaseTtlMs],
+        [limit, leaseTtlMs, Math.max(1, passes), token],
       );
-      return rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq }));
+      return { token, aggregates: rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq })) };
     },
 
     async loadPending(claimed, limit) {
@@ -87,10 +94,12 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
       return rows.map(toPendingEvent);
     },
 
-    async settle(published, failures) {
+    async settle(lease, published, failures) {
       // One round trip and one transaction: the marks, the failure records and the lease
-      // release commit together, so no other relay can claim an aggregate and see it half
-      // settled. A failure is recorded on the aggregate's head (attempts, last_error) and its
+      // release commit together, so no other pass can claim an aggregate and see it half
+      // settled. Only the leases taken under this pass's token go (found through the primary
+      // key): a sibling pass's stay, and so does one another relay took over after this
+      // pass's lease died or expired. A failure is recorded on the aggregate's head (attempts, last_error) and its
       // delay applied to all its pending events, which keeps them out of the claim's due-index
       // scan while it backs off. The two UPDATEs touch disjoint rows (published ids excluded).
       await run(
@@ -107,7 +116,7 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
              from failures f
             where o.aggregate_id = f.aggregate_id and o.published_at is null and o.id <> all($1::uuid[])),
          released as (
-           delete from outbox_leases where owner_pid = pg_backend_pid())
+           delete from outbox_leases where aggregate_id = any($6::text[]) and token = $7::uuid)
          select 1`,
         [
           published,
@@ -115,6 +124,8 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
           failures.map((f) => f.eventId),
           failures.map((f) => f.error),
           failures.map((f) => Math.max(0, Math.round(f.retryInMs))),
+          lease.aggregates.map((a) => a.aggregateId),
+          lease.token,
         ],
       );
     },
@@ -132,7 +143,7 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
     async deletePublished(retentionMs, limit) {
       // Bounded batches through the outbox_published index, so retention never holds locks on
       // a large range or bloats one transaction. Leases left by relays that vanished are
-      // swept here too (a live relay always releases its own at settle).
+      // swept here too (a live relay's passes always release their own at settle).
       const { rowCount } = await run(
         `with expired as (
            select id from outbox

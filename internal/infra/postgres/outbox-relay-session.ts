@@ -15,7 +15,10 @@ export interface SessionLogger {
 }
 
 export interface RelaySession {
-  /** Runs one statement on the session; rejects at once while it is disconnected. */
+  /**
+   * Runs one statement on the session, after the ones queued before it; rejects at once while
+   * disconnected, and if the connection is lost before its turn.
+   */
   readonly run: RunQuery;
   /** Ends the session (and with it every lease it holds) and stops reconnecting. */
   close(): Promise<void>;
@@ -24,8 +27,8 @@ export interface RelaySession {
 /**
  * One dedicated PostgreSQL connection per relay, for two reasons:
  * - it LISTENs on the outbox channel, so a commit wakes the relay within milliseconds;
- * - it is the owner of the relay's leases (their `owner_pid` is its backend), so they die
- *   with it: a killed relay frees its aggregates as soon as the server notices the socket.
+ * - the relay's leases record its backend (`owner_pid`), so they die with it: a killed relay
+ *   frees its aggregates as soon as the server notices the socket.
  *
  * On any failed statement or connection error the connection is dropped and a new one made,
  * with exponential backoff. Dropping on every error is deliberate: a new backend pid instantly
@@ -45,6 +48,7 @@ export function openRelaySession(opts: {
   let reconnectTimer: NodeJS.Timeout | undefined;
   let delay = RECONNECT_FIRST_MS;
   let connecting: Promise<void> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
 
   const drop = (c: pg.Client, err: unknown) => {
     if (client !== c) return;
@@ -98,17 +102,26 @@ export function openRelaySession(opts: {
   void connect();
 
   return {
-    async run<R>(text: string, values: readonly unknown[]) {
+    run<R>(text: string, values: readonly unknown[]) {
       const c = client;
-      if (!c) throw new Error("the outbox session is not connected");
-      try {
-        // Named, so the server plans each of the relay's few statements once per session.
-        const result = await c.query({ name: statementName(text), text, values: values as unknown[] });
-        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-      } catch (err) {
-        drop(c, err);
-        throw err;
-      }
+      if (!c) return Promise.reject(new Error("the outbox session is not connected"));
+      // The relay's passes share the session, and a connection runs one statement at a time:
+      // they queue here (pg 9 no longer queues for us). A statement queued on a connection
+      // that was lost meanwhile fails like the statements in flight on it did, rather than
+      // running on the next connection, which does not hold the leases of the pass behind it.
+      const turn = queue.then(async () => {
+        if (client !== c) throw new Error("the outbox session was lost");
+        try {
+          // Named, so the server plans each of the relay's few statements once per session.
+          const result = await c.query({ name: statementName(text), text, values: values as unknown[] });
+          return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+        } catch (err) {
+          drop(c, err);
+          throw err;
+        }
+      });
+      queue = turn.catch(() => undefined);
+      return turn;
     },
     async close() {
       closed = true;

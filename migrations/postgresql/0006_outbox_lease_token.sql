@@ -1,0 +1,17 @@
+-- Per-pass lease identity (internal/infra/postgres/outbox-relay-repository.ts).
+--
+-- A relay now keeps several passes in flight on its one session (pipelining: the next pass
+-- claims and loads while earlier ones wait for Pub/Sub). `owner_pid` cannot tell those passes
+-- apart: with it alone a pass would see its sibling's leases as its own (and re-claim an
+-- aggregate that is still being published) and would release its sibling's leases at settle.
+-- So each pass leases under its own random `token`:
+-- - a claim never takes a live lease, whoever holds it (another relay or a sibling pass);
+-- - a settle deletes only the rows carrying its token, so a lease that was taken over after it
+--   died or expired stays with its new holder.
+-- `owner_pid` keeps its role: a lease whose backend is gone (the relay died) is free at once,
+-- and `expires_at` stays the backstop for a relay that hangs with its connection up.
+--
+-- The default covers relays still running the code before this migration during a rolling
+-- deploy: they insert without a token and release by owner_pid, and since each backend pid
+-- belongs to one relay, old and new relays still never share a lease.
+alter table outbox_leases add column token uuid not null default gen_random_uuid();
