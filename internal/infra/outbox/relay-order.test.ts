@@ -4,12 +4,15 @@ import type { PubSub } from "@google-cloud/pubsub";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { createPubsubClient } from "../pubsub/client.js";
+import { watchPasses } from "./testdata/pass-watch.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
 import { insertEvents, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
 
 const AGGREGATES = 20;
 const EVENTS_EACH = 50;
 const RELAYS = 3;
+/** Passes each relay keeps in flight: relays contend with each other and with their own passes. */
+const PASSES = 3;
 
 let tdb: TestDatabase;
 let emu: TestEmulator;
@@ -28,15 +31,25 @@ after(async () => {
 });
 
 describe("outbox relay ordering", () => {
-  it(`keeps commit order per aggregate: ${AGGREGATES} aggregates × ${EVENTS_EACH} events, ${RELAYS} relays at once`, async () => {
+  it(`keeps commit order per aggregate: ${AGGREGATES} aggregates × ${EVENTS_EACH} events, ${RELAYS} relays × ${PASSES} passes at once`, async () => {
     const topic = uniqueName("launches");
     await admin.createTopic(topic);
     const sink = await collectEvents(admin, topic);
     // Small batches force many passes, so the relays keep contending for the same aggregates.
     const published = Array.from({ length: RELAYS }, () => 0);
+    const watches = published.map(() => watchPasses());
     const relays = await Promise.all(
       published.map((_, r) =>
-        startTestRelay({ dsn: tdb.dsn, emulatorHost: emu.host, projectId: emu.projectId, topics: { launch: topic }, batchSize: 7, onPublished: () => published[r]++ }),
+        startTestRelay({
+          dsn: tdb.dsn,
+          emulatorHost: emu.host,
+          projectId: emu.projectId,
+          topics: { launch: topic },
+          batchSize: 7,
+          concurrency: PASSES,
+          onPublished: () => published[r]++,
+          observe: watches[r],
+        }),
       ),
     );
     try {
@@ -60,6 +73,7 @@ describe("outbox relay ordering", () => {
       }
       assert.equal(published.reduce((a, b) => a + b), total, "the relays published every event exactly once between them");
       assert.ok(published.every((n) => n > 0), `every relay took part: ${published.join(", ")}`);
+      assert.deepEqual(watches.flatMap((w) => w.violations), [], "no relay had one aggregate in two of its passes at once");
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await sink.close();

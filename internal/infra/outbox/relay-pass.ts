@@ -17,12 +17,20 @@ export interface RelayPassDeps {
   readonly source: string;
   /** At most this many aggregates per pass, and about this many events (each aggregate's share rounded up). */
   readonly batchSize: number;
+  /** Passes the relay may run at once: a pass claims at most its share of the due aggregates. */
+  readonly concurrency: number;
   readonly leaseTtlMs: number;
   readonly backoff: BackoffPolicy;
   readonly log: PassLogger;
   /** Called as soon as Pub/Sub acknowledged an event (before it is marked): for lag metrics and the bench. */
   readonly onPublished?: (event: PendingEvent) => void;
 }
+
+/**
+ * Called once the pass holds at least one aggregate, before it loads and publishes: the relay
+ * starts its next pass then, so that pass's claim and load overlap this one's publish.
+ */
+export type OnLeased = () => void;
 
 export interface PassResult {
   /** Aggregates leased; zero means nothing was due. */
@@ -37,7 +45,8 @@ interface AggregateOutcome {
 }
 
 /**
- * One relay pass: lease due aggregates, load their pending events, publish, settle.
+ * One relay pass: lease due aggregates, load their pending events, publish, settle. Several
+ * may run at once (relay.ts); their leases keep them on disjoint aggregates.
  *
  * Delivery: at least once. An event is marked only after Pub/Sub acknowledged it; a crash
  * before the mark re-sends it later under the same event id.
@@ -49,22 +58,34 @@ interface AggregateOutcome {
  * stays the aggregate's head and everything behind it waits, so no event ever overtakes an
  * earlier one of its aggregate. A failing aggregate backs off alone; the others carry on.
  */
-export async function runRelayPass(deps: RelayPassDeps): Promise<PassResult> {
+export async function runRelayPass(deps: RelayPassDeps, onLeased?: OnLeased): Promise<PassResult> {
   const started = performance.now();
-  const claimed = await deps.store.claim(deps.batchSize, deps.leaseTtlMs);
+  const lease = await deps.store.claim({ limit: deps.batchSize, leaseTtlMs: deps.leaseTtlMs, passes: deps.concurrency });
+  const claimed = lease.aggregates;
   if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0 };
+  onLeased?.();
 
-  const pending = await deps.store.loadPending(claimed, deps.batchSize);
-  const outcomes = await Promise.all([...groupByAggregate(pending).values()].map((events) => publishAggregate(deps, events)));
-  const published = outcomes.flatMap((o) => o.published);
-  const failures = outcomes.flatMap((o) => (o.failure ? [o.failure] : []));
+  let published: string[];
+  let failures: AggregateFailure[];
+  try {
+    const pending = await deps.store.loadPending(claimed, deps.batchSize);
+    const outcomes = await Promise.all([...groupByAggregate(pending).values()].map((events) => publishAggregate(deps, events)));
+    published = outcomes.flatMap((o) => o.published);
+    failures = outcomes.flatMap((o) => (o.failure ? [o.failure] : []));
+  } catch (err) {
+    // Give the aggregates back rather than leave them to the expiry: a lease is the pass's
+    // own, so nothing else of this relay would take them before it. (After a failed statement
+    // the session is new and the leases are free already; this release then finds nothing.)
+    await deps.store.settle(lease, [], []).catch(() => undefined);
+    throw err;
+  }
 
   const elapsedMs = performance.now() - started;
   if (elapsedMs > deps.leaseTtlMs) {
     // Another relay may have taken these aggregates over meanwhile: expect duplicates.
     deps.log.warn({ elapsedMs: Math.round(elapsedMs), leaseTtlMs: deps.leaseTtlMs }, "relay pass outlived its leases");
   }
-  await deps.store.settle(published, failures);
+  await deps.store.settle(lease, published, failures);
 
   if (failures.length > 0) {
     const first = failures[0];

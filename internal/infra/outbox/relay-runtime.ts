@@ -17,6 +17,7 @@ export interface RelayRuntimeOptions {
   readonly log: Logger;
   /** Tuning for tests and the bench; production uses the defaults. */
   readonly backoff?: BackoffPolicy;
+  readonly concurrency?: number;
   readonly publishDeadlineMs?: number;
   readonly onPublished?: (event: PendingEvent) => void;
 }
@@ -62,6 +63,7 @@ export function startOutboxRelay(opts: RelayRuntimeOptions): RunningRelay {
     topics: { launch: topic },
     source: `/${opts.appName}`,
     batchSize: opts.notifications.batchSizeMax,
+    concurrency: opts.concurrency,
     pollIntervalMs: opts.notifications.intervalMs,
     retentionMs: opts.notifications.retentionMs,
     backoff: opts.backoff,

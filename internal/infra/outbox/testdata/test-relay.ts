@@ -5,7 +5,7 @@ import { createOutboxRelayRepository } from "../../postgres/outbox-relay-reposit
 import { openRelaySession } from "../../postgres/outbox-relay-session.js";
 import { createPublisher } from "../../pubsub/publisher.js";
 import type { BackoffPolicy } from "../relay-backoff.js";
-import type { PendingEvent } from "../relay-ports.js";
+import type { EventPublisher, OutboxRelayStore, PendingEvent } from "../relay-ports.js";
 import { createOutboxRelay } from "../relay.js";
 
 export const silentLog = pino({ level: "silent" });
@@ -25,6 +25,11 @@ export interface TestRelayOptions {
   readonly backoff?: BackoffPolicy;
   readonly createTopics?: boolean;
   readonly onPublished?: (event: PendingEvent) => void;
+  /** Wraps the relay's store and publisher, so a test can watch what its passes do. */
+  readonly observe?: {
+    readonly store?: (store: OutboxRelayStore) => OutboxRelayStore;
+    readonly publisher?: (publisher: EventPublisher) => EventPublisher;
+  };
 }
 
 /**
@@ -48,9 +53,10 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
     },
     log: silentLog,
   });
+  const store = createOutboxRelayRepository(session.run);
   const relay = createOutboxRelay({
-    store: createOutboxRelayRepository(session.run),
-    publisher,
+    store: opts.observe?.store?.(store) ?? store,
+    publisher: opts.observe?.publisher?.(publisher) ?? publisher,
     topics: opts.topics,
     source: "/spacet",
     batchSize: opts.batchSize ?? 100,
