@@ -64,7 +64,7 @@ export interface OutboxRelayStore {
    */
   claim(req: ClaimRequest): Promise<PassLease>;
   /**
-   * Unpublished events of the given aggregates in seq order: each aggregate's first
+   * Unpublished events of the given aggregates, each aggregate's in seq order: its first
    * ⌈limit / aggregates⌉, so about `limit` in all and every aggregate gets its share.
    */
   loadPending(claimed: readonly ClaimedAggregate[], limit: number): Promise<PendingEvent[]>;
