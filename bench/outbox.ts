@@ -5,10 +5,12 @@
  *   idle-waiting on LISTEN between events (target p99 <= 100 ms);
  * - throughput: a backlog drained by one relay (claim, publish, mark), as a ratio to raw
  *   batched publishing of the same messages (same attributes, same ordering keys, all at once)
- *   through the same publisher to the same emulator in the same run (target >= 0.5).
+ *   through the same publisher to the same emulator in the same run (target >= 0.5 with the
+ *   default config). Each figure is the best of three rounds, raw and relay alike: a round
+ *   lasts half a second, and one GC pause or emulator hiccup would otherwise decide it.
  */
 import { randomUUID } from "node:crypto";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
 import { pino } from "pino";
 import { toPubsubMessage } from "../internal/infra/outbox/relay-message.js";
@@ -18,13 +20,23 @@ import { createPubsubClient } from "../internal/infra/pubsub/client.js";
 import { createPublisher } from "../internal/infra/pubsub/publisher.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startPubsubEmulator } from "../internal/testkit/pubsub-emulator.js";
+import { loadConfig } from "../config/config.js";
+import { DEFAULT_RELAY_CONCURRENCY } from "../internal/infra/outbox/relay.js";
 import { fmt, percentile } from "./stats.js";
 
 const LATENCY_SAMPLES = 300;
 const LATENCY_WARMUP = 30;
 const BACKLOG = 10_000;
 const AGGREGATES = 20;
-const BATCH_SIZES = [100, 1_000]; // the NOTIFICATIONS_BATCH_SIZE_MAX default, and a large one
+const ROUNDS = 3;
+/** NOTIFICATIONS_BATCH_SIZE_MAX as config/config.yaml sets it. */
+const DEFAULT_BATCH = loadConfig({ path: fileURLToPath(new URL("../config/config.yaml", import.meta.url)), env: {} }).notifications.batchSizeMax;
+/** The relay as configured by default, and for reference one pass at a time (the relay before pipelining) at that batch and at 100. */
+const RELAYS: ReadonlyArray<{ readonly batch: number; readonly passes: number }> = [
+  { batch: DEFAULT_BATCH, passes: DEFAULT_RELAY_CONCURRENCY },
+  { batch: DEFAULT_BATCH, passes: 1 },
+  { batch: 100, passes: 1 },
+];
 const TARGET_P99_MS = 100;
 const TARGET_RATIO = 0.5;
 const PAYLOAD = { bookingId: randomUUID(), launchId: randomUUID(), launchpadId: "5e9e4501f509094ba4566f84", destination: "DESTINATION_MARS", launchDate: "2049-07-01", createTime: "2049-03-01T12:00:00Z", bookedSeats: 7, capacity: 50 };
@@ -33,7 +45,8 @@ export interface OutboxBenchResult {
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   readonly rawPerSecond: number;
-  readonly relayPerSecond: Readonly<Record<number, number>>;
+  /** Keyed `<batch>x<passes>`, e.g. `100x4`. */
+  readonly relayPerSecond: Readonly<Record<string, number>>;
 }
 
 export async function runOutboxBench(): Promise<OutboxBenchResult> {
@@ -43,13 +56,14 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
   const admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
   const log = pino({ level: "warn" });
   let published: ((e: PendingEvent) => void) | undefined;
-  const startRelay = (topic: string, batchSizeMax: number): RunningRelay =>
+  const startRelay = (topic: string, batchSizeMax: number, concurrency: number): RunningRelay =>
     startOutboxRelay({
       dsn: tdb.dsn,
       appName: "spacet",
       pubsub: { emulatorHost: emu.host, projectId: emu.projectId, launchesTopic: topic },
       notifications: { intervalMs: 30_000, batchSizeMax, retentionMs: 3_600_000 },
       log,
+      concurrency,
       onPublished: (e) => published?.(e),
     });
   const insert = (rows: ReadonlyArray<{ aggregateId: string }>) =>
@@ -66,7 +80,7 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
     // Latency: one event per commit, the next only after the previous was published.
     const topic = `bench-latency-${randomUUID().slice(0, 8)}`;
     await admin.createTopic(topic);
-    const relay = startRelay(topic, 100);
+    const relay = startRelay(topic, DEFAULT_BATCH, DEFAULT_RELAY_CONCURRENCY);
     const samples: number[] = [];
     for (let i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
       const done = new Promise<number>((resolve) => (published = () => resolve(performance.now())));
@@ -95,22 +109,29 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
       const rawTopic = `bench-raw-${randomUUID().slice(0, 8)}`;
       await admin.createTopic(rawTopic);
       const publisher = createPublisher({ projectId: emu.projectId, emulatorHost: emu.host });
+      await publisher.ensureTopics([rawTopic]); // connects the channel: only the publishing is timed
       const started = performance.now();
       await Promise.all(messages.map((m) => publisher.publish(rawTopic, m)));
       const seconds = (performance.now() - started) / 1000;
       await publisher.close();
       return BACKLOG / seconds;
     };
-    // Relay: the backlog is committed first, then one relay drains it (published and marked).
-    const relayRound = async (batchSize: number) => {
+    // Relay: a running relay, idle on LISTEN, woken by the commit of the backlog, drains it
+    // (published and marked). As with the raw publisher, connecting is not timed: one event
+    // goes through first, so its session, the topic and the gRPC channel are up.
+    const relayRound = async ({ batch, passes }: { batch: number; passes: number }) => {
       const relayTopic = `bench-relay-${randomUUID().slice(0, 8)}`;
       await admin.createTopic(relayTopic);
       await pool.query("truncate outbox, outbox_leases");
-      await insert(Array.from({ length: BACKLOG }, (_, i) => ({ aggregateId: `launch-${i % AGGREGATES}` })));
+      const r = startRelay(relayTopic, batch, passes);
+      const warm = new Promise<void>((resolve) => (published = () => resolve()));
+      await insert([{ aggregateId: "warm-up" }]);
+      await warm;
+      while ((await unpublished()) > 0) await new Promise((res) => setTimeout(res, 1));
       let acked = 0;
       const allAcked = new Promise<void>((resolve) => (published = () => void (++acked === BACKLOG && resolve())));
-      const started = performance.now();
-      const r = startRelay(relayTopic, batchSize);
+      await insert(Array.from({ length: BACKLOG }, (_, i) => ({ aggregateId: `launch-${i % AGGREGATES}` })));
+      const started = performance.now(); // the commit: the relay is woken now
       await allAcked; // then only the last mark is missing: poll for it, not during the drain
       while ((await unpublished()) > 0) await new Promise((res) => setTimeout(res, 1));
       const seconds = (performance.now() - started) / 1000;
@@ -118,16 +139,23 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
       await r.stop();
       return BACKLOG / seconds;
     };
+    const best = async (round: () => Promise<number>) => {
+      let max = 0;
+      for (let i = 0; i < ROUNDS; i++) max = Math.max(max, await round());
+      return max;
+    };
     await rawRound(); // warm-up: JIT and the emulator's first topics
-    await relayRound(100);
-    const raw = Math.max(await rawRound(), await rawRound());
-    const relayPerSecond: Record<number, number> = {};
-    for (const size of BATCH_SIZES) relayPerSecond[size] = Math.max(await relayRound(size), await relayRound(size));
-    console.log(`  raw batched publish (${BACKLOG} msgs, ${AGGREGATES} ordering keys)   ${fmt(raw, 0)} msg/s`);
-    for (const size of BATCH_SIZES) {
-      const ratio = relayPerSecond[size] / raw;
+    await relayRound(RELAYS[0]);
+    const raw = await best(rawRound);
+    const relayPerSecond: Record<string, number> = {};
+    for (const r of RELAYS) relayPerSecond[`${r.batch}x${r.passes}`] = await best(() => relayRound(r));
+    console.log(`  raw batched publish (${BACKLOG} msgs, ${AGGREGATES} ordering keys)        ${fmt(raw, 0)} msg/s`);
+    for (const [i, { batch, passes }] of RELAYS.entries()) {
+      const perSecond = relayPerSecond[`${batch}x${passes}`];
+      const ratio = perSecond / raw;
+      const verdict = i === 0 ? `   ${ratio >= TARGET_RATIO ? "within" : "UNDER"} target >= ${TARGET_RATIO}` : "";
       console.log(
-        `  relay, NOTIFICATIONS_BATCH_SIZE_MAX=${String(size).padEnd(5)}               ${fmt(relayPerSecond[size], 0)} msg/s   ratio ${fmt(ratio, 2)}   ${ratio >= TARGET_RATIO ? "within" : "UNDER"} target >= ${TARGET_RATIO}`,
+        `  relay, ${i === 0 ? "default" : "compare"}: NOTIFICATIONS_BATCH_SIZE_MAX=${String(batch).padEnd(5)} ${passes} pass${passes === 1 ? " " : "es"} at once   ${fmt(perSecond, 0)} msg/s   ratio ${fmt(ratio, 2)}${verdict}`,
       );
     }
     return { latencyP50Ms: p50, latencyP99Ms: p99, rawPerSecond: raw, relayPerSecond };
