@@ -149,7 +149,7 @@ export function loadConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } = {}
     },
     notifications: {
       intervalMs: duration("notifications.interval", "NOTIFICATIONS_INTERVAL", "30s"),
-      batchSizeMax: int("notifications.batch_size_max", "NOTIFICATIONS_BATCH_SIZE_MAX", 100, 1, 10_000),
+      batchSizeMax: int("notifications.batch_size_max", "NOTIFICATIONS_BATCH_SIZE_MAX", 1000, 1, 10_000),
       retentionMs: duration("notifications.retention", "NOTIFICATIONS_RETENTION", "168h"),
     },
     shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
