@@ -63,12 +63,13 @@ export async function runRelayPass(deps: RelayPassDeps, onLeased?: OnLeased): Pr
   const lease = await deps.store.claim({ limit: deps.batchSize, leaseTtlMs: deps.leaseTtlMs, passes: deps.concurrency });
   const claimed = lease.aggregates;
   if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0 };
-  onLeased?.();
 
   let published: string[];
   let failures: AggregateFailure[];
   try {
-    const pending = await deps.store.loadPending(claimed, deps.batchSize);
+    const loading = deps.store.loadPending(claimed, deps.batchSize);
+    onLeased?.(); // after the load was queued on the session: the next pass's claim goes behind it
+    const pending = await loading;
     const outcomes = await Promise.all([...groupByAggregate(pending).values()].map((events) => publishAggregate(deps, events)));
     published = outcomes.flatMap((o) => o.published);
     failures = outcomes.flatMap((o) => (o.failure ? [o.failure] : []));

@@ -96,6 +96,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let wanted = false;
   const inFlight = new Set<Promise<void>>();
+  let passesStarted = 0;
   let idle: Promise<void> | undefined;
   let sleep: NodeJS.Timeout | undefined;
   let pausedAfterError = false;
@@ -112,6 +113,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   function pump(): void {
     while (running && !pausedAfterError && wanted && inFlight.size < concurrency) {
       wanted = false;
+      passesStarted++;
       clearTimeout(sleep);
       const pass: Promise<void> = runPass().finally(() => {
         inFlight.delete(pass);
@@ -144,13 +146,19 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   /** Nothing in flight: sleep until the poll interval or the earliest backed-off event. */
   async function goIdle(): Promise<void> {
-    const retryInMs = await opts.store.nextRetryInMs().catch(() => undefined);
-    // A wake-up during the query started a pass (which comes back here when done), or is
-    // still wanted: do not sleep through it.
-    if (!running || pausedAfterError || inFlight.size > 0) return;
-    if (wanted) return pump();
-    clearTimeout(sleep);
-    sleep = setTimeout(wake, Math.min(opts.pollIntervalMs, retryInMs ?? Number.POSITIVE_INFINITY));
+    for (;;) {
+      const passesBefore = passesStarted;
+      const retryInMs = await opts.store.nextRetryInMs().catch(() => undefined);
+      // A wake-up during the query started a pass (which comes back here when done), or is
+      // still wanted: do not sleep through it.
+      if (!running || pausedAfterError || inFlight.size > 0) return;
+      if (wanted) return pump();
+      // A pass came and went during the query and may have backed an aggregate off: ask again.
+      if (passesStarted !== passesBefore) continue;
+      clearTimeout(sleep);
+      sleep = setTimeout(wake, Math.min(opts.pollIntervalMs, retryInMs ?? Number.POSITIVE_INFINITY));
+      return;
+    }
   }
 
   const runCleanup = async () => {
