@@ -25,7 +25,7 @@ export interface RelayRuntimeOptions {
 export interface RunningRelay {
   /** The /liveness check for Pub/Sub: the launches topic answers. */
   check(): Promise<void>;
-  /** Finishes the batch in progress, then closes Pub/Sub and the database session. */
+  /** Finishes the batches in progress, then closes Pub/Sub and the database session. */
   stop(): Promise<void>;
 }
 
