@@ -1,19 +1,11 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { SpacexScheduleRepository } from "../../app/ports.js";
 import type { CalendarDate } from "../../domain/calendar-date.js";
 import type { DatePrecision, SpacexLaunch } from "../../domain/launch.js";
-import type { Database } from "./schema.js";
+import type { Database, SpacexLaunchTable } from "./schema.js";
 
-export interface SpacexLaunchRow {
-  id: string;
-  name: string;
-  flight_number: number | null;
-  launchpad_id: string | null;
-  date_utc: Date;
-  date_precision: string;
-  upcoming: boolean;
-  launch_date: string | null;
-}
+/** A mirror row plus its pad-local day (computed in SQL from the pad's zone). */
+export type SpacexLaunchRow = Omit<Selectable<SpacexLaunchTable>, "synced_at"> & { launch_date: string | null };
 
 export function toSpacexLaunch(row: SpacexLaunchRow): SpacexLaunch {
   return {
