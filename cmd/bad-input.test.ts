@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
@@ -7,20 +7,9 @@ import pg from "pg";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
-import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
+import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
-let db: TestDatabase;
-let service: ServiceProcess;
-
-before(async () => {
-  db = await createTestDatabase();
-  service = await startServiceProcess({ dsn: db.dsn });
-});
-after(async () => {
-  await service.stop();
-  await db.drop();
-});
+const sut = useServiceProcess();
 
 const valid = {
   firstName: "Ada",
@@ -33,7 +22,7 @@ const valid = {
 };
 
 async function rowCount(): Promise<number> {
-  const client = new pg.Client({ connectionString: db.dsn });
+  const client = new pg.Client({ connectionString: sut.db.dsn });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: number }>("select (select count(*) from bookings) + (select count(*) from launches) + (select count(*) from outbox) as n");
@@ -51,7 +40,7 @@ interface RestError {
 
 /** Sends a request and checks the 400 INVALID_ARGUMENT shape; returns the violated field names. */
 async function expect400(path: string, init: RequestInit): Promise<{ body: RestError; fields: string[] }> {
-  const res = await fetch(`${service.httpUrl}${path}`, init);
+  const res = await fetch(`${sut.service.httpUrl}${path}`, init);
   const text = await res.text();
   assert.equal(res.status, 400, `${init.method ?? "GET"} ${path}: ${text}`);
   const body = JSON.parse(text) as RestError;
@@ -99,11 +88,11 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
     assert.deepEqual(fields, ["page_token"]);
 
     // A real token only works with the filters it was issued for.
-    const res = await fetch(`${service.httpUrl}/v1/bookings?pageSize=1`);
-    const createMany = [1, 2].map((i) => fetch(`${service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))));
+    const res = await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`);
+    const createMany = [1, 2].map((i) => fetch(`${sut.service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))));
     await Promise.all(createMany);
     assert.equal(res.status, 200);
-    const page1 = (await (await fetch(`${service.httpUrl}/v1/bookings?pageSize=1`)).json()) as { nextPageToken: string };
+    const page1 = (await (await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`)).json()) as { nextPageToken: string };
     assert.ok(page1.nextPageToken);
     await expect400(`/v1/bookings?pageSize=1&status=cancelled&pageToken=${encodeURIComponent(page1.nextPageToken)}`, {});
     const tampered = page1.nextPageToken.replace(/^./, (c) => (c === "e" ? "f" : "e"));
@@ -111,7 +100,7 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
   });
 
   it("over gRPC", async () => {
-    const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
+    const client = createClient(BookingService, createGrpcTransport({ baseUrl: sut.service.grpcUrl }));
     const before = await rowCount();
     const request = {
       firstName: "Ada",

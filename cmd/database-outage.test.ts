@@ -1,24 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import pg from "pg";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
-import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
+import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
-let db: TestDatabase;
-let service: ServiceProcess;
-
-before(async () => {
-  db = await createTestDatabase();
-  service = await startServiceProcess({ dsn: db.dsn });
-});
-after(async () => {
-  assert.equal(await service.stop(), 0);
-  await db.drop();
+const sut = useServiceProcess();
+after(() => {
+  assert.equal(sut.exitCode, 0);
 });
 
 const book = (launchDate: string) =>
-  fetch(`${service.httpUrl}/v1/bookings`, {
+  fetch(`${sut.service.httpUrl}/v1/bookings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", gender: "female", birthday: "1990-12-10", launchpadId: PADS.kennedy, destination: "moon", launchDate }),
@@ -26,7 +18,7 @@ const book = (launchDate: string) =>
 
 /** Ends every session of the service on its database, as a database restart or failover would. */
 async function terminateServiceSessions(): Promise<number> {
-  const admin = new pg.Client({ connectionString: db.dsn });
+  const admin = new pg.Client({ connectionString: sut.db.dsn });
   await admin.connect();
   try {
     const { rows } = await admin.query<{ n: number }>(
@@ -42,7 +34,7 @@ describe("the database drops every connection", () => {
   it("answers UNAVAILABLE (never INTERNAL) while it reconnects, then serves again without a restart", async () => {
     assert.equal((await book("2049-12-01")).status, 200);
     let exited = false;
-    void service.process.exited.then(() => (exited = true));
+    void sut.service.process.exited.then(() => (exited = true));
     assert.ok((await terminateServiceSessions()) > 0, "the service had sessions to lose");
 
     const statuses: number[] = [];
@@ -53,8 +45,8 @@ describe("the database drops every connection", () => {
     }
     assert.ok(statuses.every((s) => s === 200 || s === 503), `statuses: ${statuses}`);
     assert.equal(statuses.at(-1), 200, "the pool reconnected");
-    assert.equal((await fetch(`${service.httpUrl}/readiness`)).status, 200);
+    assert.equal((await fetch(`${sut.service.httpUrl}/readiness`)).status, 200);
     assert.equal(exited, false, "the process survived");
-    assert.doesNotMatch(service.process.stderr(), /uncaught|unhandled/i);
+    assert.doesNotMatch(sut.service.process.stderr(), /uncaught|unhandled/i);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -11,21 +11,13 @@ import { BookingService, BookingStatus, Gender } from "../gen/spacet/v1/booking_
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { REPO_ROOT } from "../internal/testkit/processes.js";
-import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
-import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
+import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const run = promisify(execFile);
 
-let db: TestDatabase;
-let service: ServiceProcess;
-
-before(async () => {
-  db = await createTestDatabase();
-  service = await startServiceProcess({ dsn: db.dsn });
-});
-after(async () => {
-  assert.equal(await service.stop(), 0, "the server exits 0 on SIGTERM");
-  await db.drop();
+const sut = useServiceProcess();
+after(() => {
+  assert.equal(sut.exitCode, 0, "the server exits 0 on SIGTERM");
 });
 
 /** A future launch date far enough ahead for any zone; each test uses its own day. */
@@ -39,7 +31,7 @@ describe("every face books, gets, lists and cancels", () => {
       defaults: true,
     });
     const pkg = grpc.loadPackageDefinition(def) as unknown as { spacet: { v1: { BookingService: grpc.ServiceClientConstructor } } };
-    const client = new pkg.spacet.v1.BookingService(`127.0.0.1:${service.grpcPort}`, grpc.credentials.createInsecure());
+    const client = new pkg.spacet.v1.BookingService(`127.0.0.1:${sut.service.grpcPort}`, grpc.credentials.createInsecure());
     const call = <T>(method: string, req: object) =>
       new Promise<T>((resolve, reject) => (client[method] as Function).call(client, req, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res))));
     try {
@@ -68,10 +60,10 @@ describe("every face books, gets, lists and cancels", () => {
 
   it("buf curl through server reflection", async () => {
     const buf = `${REPO_ROOT}node_modules/.bin/buf`;
-    const { stdout: services } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--list-services", service.grpcUrl]);
+    const { stdout: services } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--list-services", sut.service.grpcUrl]);
     for (const s of ["spacet.v1.BookingService", "spacet.v1.LaunchpadService", "spacet.v1.LaunchService", "grpc.health.v1.Health"]) assert.match(services, new RegExp(s));
     const curl = async (method: string, body: object) => {
-      const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", JSON.stringify(body), `${service.grpcUrl}/spacet.v1.BookingService/${method}`]);
+      const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", JSON.stringify(body), `${sut.service.grpcUrl}/spacet.v1.BookingService/${method}`]);
       return JSON.parse(stdout);
     };
     const created = await curl("CreateBooking", {
@@ -91,9 +83,9 @@ describe("every face books, gets, lists and cancels", () => {
   });
 
   for (const [name, transport] of [
-    ["Connect (HTTP/1.1 JSON)", () => createConnectTransport({ baseUrl: service.httpUrl, httpVersion: "1.1", useBinaryFormat: false })],
-    ["gRPC (h2c, binary)", () => createGrpcTransport({ baseUrl: service.grpcUrl })],
-    ["gRPC-Web (HTTP/1.1)", () => createGrpcWebTransport({ baseUrl: service.httpUrl, httpVersion: "1.1" })],
+    ["Connect (HTTP/1.1 JSON)", () => createConnectTransport({ baseUrl: sut.service.httpUrl, httpVersion: "1.1", useBinaryFormat: false })],
+    ["gRPC (h2c, binary)", () => createGrpcTransport({ baseUrl: sut.service.grpcUrl })],
+    ["gRPC-Web (HTTP/1.1)", () => createGrpcWebTransport({ baseUrl: sut.service.httpUrl, httpVersion: "1.1" })],
   ] as const) {
     it(`a Connect-ES client over ${name}`, async () => {
       const client = createClient(BookingService, transport());
@@ -120,7 +112,7 @@ describe("every face books, gets, lists and cancels", () => {
 
   it("curl-style REST under /v1 with lenient enum names", async () => {
     // No content-type set: fetch sends text/plain, and it is read as JSON.
-    const post = await fetch(`${service.httpUrl}/v1/bookings`, {
+    const post = await fetch(`${sut.service.httpUrl}/v1/bookings`, {
       method: "POST",
       body: JSON.stringify({
         firstName: "Mae",
@@ -135,27 +127,27 @@ describe("every face books, gets, lists and cancels", () => {
     assert.equal(post.status, 200);
     const { booking } = (await post.json()) as { booking: { ticketId: string; destination: string; status: string } };
     assert.deepEqual([booking.destination, booking.status], ["DESTINATION_ASTEROID_BELT", "BOOKING_STATUS_CONFIRMED"]);
-    const got = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}`);
+    const got = await fetch(`${sut.service.httpUrl}/v1/bookings/${booking.ticketId}`);
     assert.equal(((await got.json()) as { booking: { ticketId: string } }).booking.ticketId, booking.ticketId);
-    const list = await fetch(`${service.httpUrl}/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=50`);
+    const list = await fetch(`${sut.service.httpUrl}/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=50`);
     assert.ok(((await list.json()) as { bookings: { ticketId: string }[] }).bookings.some((b) => b.ticketId === booking.ticketId));
     // What `curl -d '{}'` sends: a JSON body labelled as a form.
-    const cancel = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}:cancel`, {
+    const cancel = await fetch(`${sut.service.httpUrl}/v1/bookings/${booking.ticketId}:cancel`, {
       method: "POST",
       body: "{}",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     assert.equal(((await cancel.json()) as { booking: { status: string } }).booking.status, "BOOKING_STATUS_CANCELLED");
-    const del = await fetch(`${service.httpUrl}/v1/bookings/${booking.ticketId}`, { method: "DELETE" });
+    const del = await fetch(`${sut.service.httpUrl}/v1/bookings/${booking.ticketId}`, { method: "DELETE" });
     assert.equal(del.status, 200, "DELETE is the same idempotent cancel");
-    const missing = await fetch(`${service.httpUrl}/v1/bookings/3f2b1c4d-0000-4000-8000-000000000000`);
+    const missing = await fetch(`${sut.service.httpUrl}/v1/bookings/3f2b1c4d-0000-4000-8000-000000000000`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { code: number }).code, 5);
   });
 
   it("catalog routes answer over REST: launchpads, destinations, launches", async () => {
     const get = async (path: string) => {
-      const res = await fetch(`${service.httpUrl}${path}`);
+      const res = await fetch(`${sut.service.httpUrl}${path}`);
       assert.equal(res.status, 200, `${path}: ${res.status}`);
       return (await res.json()) as Record<string, unknown[]> & { launchpad?: { status: string } };
     };
@@ -169,15 +161,15 @@ describe("every face books, gets, lists and cancels", () => {
   });
 
   it("probes: healthz, readiness, liveness and gRPC health", async () => {
-    assert.equal((await fetch(`${service.httpUrl}/healthz`)).status, 200);
-    const ready = await fetch(`${service.httpUrl}/readiness`);
+    assert.equal((await fetch(`${sut.service.httpUrl}/healthz`)).status, 200);
+    const ready = await fetch(`${sut.service.httpUrl}/readiness`);
     assert.equal(ready.status, 200);
     assert.equal(((await ready.json()) as { status: string }).status, "ready");
-    const live = await fetch(`${service.httpUrl}/liveness`);
+    const live = await fetch(`${sut.service.httpUrl}/liveness`);
     assert.equal(live.status, 200);
     assert.deepEqual(((await live.json()) as { checks: unknown }).checks, { database: { ok: true } });
     const buf = `${REPO_ROOT}node_modules/.bin/buf`;
-    const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}", `${service.grpcUrl}/grpc.health.v1.Health/Check`]);
+    const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}", `${sut.service.grpcUrl}/grpc.health.v1.Health/Check`]);
     assert.equal(JSON.parse(stdout).status, "SERVING");
   });
 });

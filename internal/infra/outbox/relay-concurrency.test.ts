@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { PubSub } from "@google-cloud/pubsub";
-import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { createPubsubClient } from "../pubsub/client.js";
+import { describe, it } from "node:test";
 import { watchPasses } from "./testdata/pass-watch.js";
-import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
-import { insertEvents, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
+import { collectEvents, uniqueName } from "./testdata/pubsub-env.js";
+import { useRelayTestEnv } from "./testdata/relay-env.js";
+import { insertEvents, startTestRelay } from "./testdata/test-relay.js";
 
 const AGGREGATES = 30;
 const BACKLOG_EACH = 10;
@@ -15,36 +12,22 @@ const CONCURRENCY = 4;
 /** Small batches: many short passes, so the passes keep overlapping on the same aggregates' turns. */
 const BATCH = 6;
 
-let tdb: TestDatabase;
-let emu: TestEmulator;
-let admin: PubSub;
-let pool: pg.Pool;
-
-before(async () => {
-  [tdb, emu] = await Promise.all([createTestDatabase(), testEmulator()]);
-  admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
-  pool = toleratingDrop(new pg.Pool({ connectionString: tdb.dsn, max: 10 }));
-});
-after(async () => {
-  await pool.end();
-  await admin.close();
-  await Promise.all([tdb.drop(), emu.release()]);
-});
+const env = useRelayTestEnv();
 
 describe("outbox relay passes in flight at once", () => {
   it(`one relay, ${CONCURRENCY} passes at once: never two on one aggregate, each aggregate in commit order, every event once`, async (t) => {
     const topic = uniqueName("launches");
-    await admin.createTopic(topic);
-    const sink = await collectEvents(admin, topic);
+    await env.admin.createTopic(topic);
+    const sink = await collectEvents(env.admin, topic);
     const watch = watchPasses();
     const event = (a: number, n: number) => ({ aggregateId: `launch-${a}`, n });
-    for (let n = 0; n < BACKLOG_EACH; n++) await insertEvents(pool, Array.from({ length: AGGREGATES }, (_, a) => event(a, n)));
+    for (let n = 0; n < BACKLOG_EACH; n++) await insertEvents(env.pool, Array.from({ length: AGGREGATES }, (_, a) => event(a, n)));
 
     let published = 0;
     const running = await startTestRelay({
-      dsn: tdb.dsn,
-      emulatorHost: emu.host,
-      projectId: emu.projectId,
+      dsn: env.tdb.dsn,
+      emulatorHost: env.emu.host,
+      projectId: env.emu.projectId,
       topics: { launch: topic },
       batchSize: BATCH,
       concurrency: CONCURRENCY,
@@ -61,7 +44,7 @@ describe("outbox relay passes in flight at once", () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const { rows } = await pool.query<{ owner_pid: number; token: string }>("select owner_pid, token::text from outbox_leases");
+        const { rows } = await env.pool.query<{ owner_pid: number; token: string }>("select owner_pid, token::text from outbox_leases");
         for (const r of rows) {
           owners.add(r.owner_pid);
           tableTokens.add(r.token);
@@ -74,7 +57,7 @@ describe("outbox relay passes in flight at once", () => {
       // Writers keep committing while the passes run, one event per transaction per aggregate.
       await Promise.all(
         Array.from({ length: AGGREGATES }, async (_, a) => {
-          for (let n = BACKLOG_EACH; n < BACKLOG_EACH + WRITTEN_EACH; n++) await insertEvents(pool, [event(a, n)]);
+          for (let n = BACKLOG_EACH; n < BACKLOG_EACH + WRITTEN_EACH; n++) await insertEvents(env.pool, [event(a, n)]);
         }),
       );
       const total = AGGREGATES * (BACKLOG_EACH + WRITTEN_EACH);
@@ -89,10 +72,10 @@ describe("outbox relay passes in flight at once", () => {
       assert.equal(owners.size, 1, "every lease taken through the relay's one session");
       assert.ok(maxTokensAtOnce >= 2, `leases of several passes at once in the table (at most ${maxTokensAtOnce})`);
       assert.ok([...tableTokens].every((t) => watch.tokens.has(t)), "every lease carries the token of the pass that claimed it");
-      const { rows: left } = await pool.query<{ n: number }>("select count(*)::int as n from outbox_leases");
+      const { rows: left } = await env.pool.query<{ n: number }>("select count(*)::int as n from outbox_leases");
       assert.equal(left[0].n, 0, "each pass released its own leases");
 
-      const { rows } = await pool.query<{ id: string; aggregate_id: string }>("select id, aggregate_id from outbox order by seq");
+      const { rows } = await env.pool.query<{ id: string; aggregate_id: string }>("select id, aggregate_id from outbox order by seq");
       const committed = new Map<string, string[]>();
       for (const r of rows) committed.set(r.aggregate_id, [...(committed.get(r.aggregate_id) ?? []), r.id]);
       const received = sink.byKey();

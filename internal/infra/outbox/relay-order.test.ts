@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { PubSub } from "@google-cloud/pubsub";
-import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { createPubsubClient } from "../pubsub/client.js";
+import { describe, it } from "node:test";
 import { watchPasses } from "./testdata/pass-watch.js";
-import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
-import { insertEvents, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
+import { collectEvents, uniqueName } from "./testdata/pubsub-env.js";
+import { useRelayTestEnv } from "./testdata/relay-env.js";
+import { insertEvents, startTestRelay } from "./testdata/test-relay.js";
 
 const AGGREGATES = 20;
 const EVENTS_EACH = 50;
@@ -14,36 +11,22 @@ const RELAYS = 3;
 /** Passes each relay keeps in flight: relays contend with each other and with their own passes. */
 const PASSES = 3;
 
-let tdb: TestDatabase;
-let emu: TestEmulator;
-let admin: PubSub;
-let pool: pg.Pool;
-
-before(async () => {
-  [tdb, emu] = await Promise.all([createTestDatabase(), testEmulator()]);
-  admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
-  pool = toleratingDrop(new pg.Pool({ connectionString: tdb.dsn, max: 10 }));
-});
-after(async () => {
-  await pool.end();
-  await admin.close();
-  await Promise.all([tdb.drop(), emu.release()]);
-});
+const env = useRelayTestEnv();
 
 describe("outbox relay ordering", () => {
   it(`keeps commit order per aggregate: ${AGGREGATES} aggregates × ${EVENTS_EACH} events, ${RELAYS} relays × ${PASSES} passes at once`, async () => {
     const topic = uniqueName("launches");
-    await admin.createTopic(topic);
-    const sink = await collectEvents(admin, topic);
+    await env.admin.createTopic(topic);
+    const sink = await collectEvents(env.admin, topic);
     // Small batches force many passes, so the relays keep contending for the same aggregates.
     const published = Array.from({ length: RELAYS }, () => 0);
     const watches = published.map(() => watchPasses());
     const relays = await Promise.all(
       published.map((_, r) =>
         startTestRelay({
-          dsn: tdb.dsn,
-          emulatorHost: emu.host,
-          projectId: emu.projectId,
+          dsn: env.tdb.dsn,
+          emulatorHost: env.emu.host,
+          projectId: env.emu.projectId,
           topics: { launch: topic },
           batchSize: 7,
           concurrency: PASSES,
@@ -57,13 +40,13 @@ describe("outbox relay ordering", () => {
       // relays run, as bookings on 20 launches would.
       await Promise.all(
         Array.from({ length: AGGREGATES }, async (_, a) => {
-          for (let n = 0; n < EVENTS_EACH; n++) await insertEvents(pool, [{ aggregateId: `launch-${a}`, n }]);
+          for (let n = 0; n < EVENTS_EACH; n++) await insertEvents(env.pool, [{ aggregateId: `launch-${a}`, n }]);
         }),
       );
       const total = AGGREGATES * EVENTS_EACH;
       await sink.waitFor(() => sink.events.length === total, `${total} events`, 60_000);
 
-      const { rows } = await pool.query<{ id: string; aggregate_id: string }>("select id, aggregate_id from outbox order by seq");
+      const { rows } = await env.pool.query<{ id: string; aggregate_id: string }>("select id, aggregate_id from outbox order by seq");
       const committed = new Map<string, string[]>();
       for (const r of rows) committed.set(r.aggregate_id, [...(committed.get(r.aggregate_id) ?? []), r.id]);
       const received = sink.byKey();
