@@ -11,7 +11,7 @@ import pg from "pg";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
-import { DESTINATIONS } from "../internal/domain/destination.js";
+import { DESTINATIONS } from "../internal/domain/launch/destination.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";

@@ -4,8 +4,8 @@
  * and day from a Monday on, destination by weekday so the weekly rotation rule always holds.
  */
 import type pg from "pg";
-import type { Doc } from "../examples/spacex-fixture-server/fixtures.js";
-import { DESTINATIONS } from "../internal/domain/destination.js";
+import type { Doc } from "../internal/testkit/spacex-fixture-server/fixtures.js";
+import { DESTINATIONS } from "../internal/domain/launch/destination.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 
 export const BENCH_PADS = [PADS.cape, PADS.kennedy, PADS.vandenberg] as const;

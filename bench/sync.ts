@@ -10,9 +10,9 @@
 import { pathToFileURL } from "node:url";
 import type pg from "pg";
 import { pino } from "pino";
-import { createSync } from "../cmd/wiring/sync.js";
-import type { UpcomingSpacexLaunch } from "../internal/app/sync-ports.js";
-import { startSpacexFixtureServer } from "../examples/spacex-fixture-server/server.js";
+import { createSync } from "../cmd/wiring/spacex-sync.js";
+import type { UpcomingSpacexLaunch } from "../internal/app/spacex-sync/ports.js";
+import { startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { fastFailingProvider, syncSettings } from "../internal/testkit/spacex-sync.js";

@@ -18,13 +18,13 @@ import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
 import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
-import { type RunningRelay, startOutboxRelay } from "../internal/infra/outbox/relay-runtime.js";
+import { type RunningRelay, startOutboxRelay } from "./wiring/outbox.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { API_SERVICES, createApiRoutes } from "./wiring/routes.js";
-import { createSync } from "./wiring/sync.js";
-import { createUseCases } from "./wiring/use-cases.js";
+import { createSync } from "./wiring/spacex-sync.js";
+import { createUseCases } from "./wiring/launch.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;

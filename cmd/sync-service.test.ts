@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type SpacexFixtureServer, startSpacexFixtureServer } from "../examples/spacex-fixture-server/server.js";
+import { type SpacexFixtureServer, startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { freePort } from "../pkg/free-port.js";
 import { type ScriptProcess, spawnScript } from "../internal/testkit/processes.js";
 import { waitUntil } from "../internal/testkit/spacex-sync.js";

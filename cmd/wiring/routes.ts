@@ -4,12 +4,12 @@ import { LaunchService } from "../../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
 import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
-import { createBookingHandler } from "../../internal/controller/booking-handler.js";
-import { createLaunchHandler } from "../../internal/controller/launch-handler.js";
-import { createLaunchpadHandler } from "../../internal/controller/launchpad-handler.js";
-import { createSyncHandler } from "../../internal/controller/sync-handler.js";
-import type { Sync } from "./sync.js";
-import type { UseCases } from "./use-cases.js";
+import { createBookingHandler } from "../../internal/controller/launch/booking-handler.js";
+import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
+import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
+import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-handler.js";
+import type { Sync } from "./spacex-sync.js";
+import type { UseCases } from "./launch.js";
 
 /** The product's services (health and reflection are added by the server). */
 export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService] as const;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { PubSub } from "@google-cloud/pubsub";
-import { type TestEmulator, testEmulator, uniqueName } from "../../internal/infra/outbox/testdata/pubsub-env.js";
-import { createPubsubClient } from "../../internal/infra/pubsub/client.js";
-import { createPublisher, type Publisher } from "../../internal/infra/pubsub/publisher.js";
+import { type TestEmulator, testEmulator, uniqueName } from "../../internal/testkit/pubsub-env.js";
+import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
+import { createPublisher, type Publisher } from "../../internal/infra/outbox/pubsub-publisher.js";
 import { spawnScript } from "../../internal/testkit/processes.js";
 
 let emu: TestEmulator;

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import type { PubSub } from "@google-cloud/pubsub";
 import { configPathFromArgv, loadConfig } from "../../config/config.js";
-import { createPubsubClient } from "../../internal/infra/pubsub/client.js";
+import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
 import { type EventStream, subscribeEvents } from "./subscribe-events.js";
 
 const GRPC_NOT_FOUND = 5;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type TestEmulator, testEmulator, uniqueName } from "../../internal/infra/outbox/testdata/pubsub-env.js";
+import { type TestEmulator, testEmulator, uniqueName } from "../../internal/testkit/pubsub-env.js";
 import { spawnScript } from "../../internal/testkit/processes.js";
 
 let emu: TestEmulator;

@@ -4,9 +4,9 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { BookingCreatedSchema } from "../../gen/spacet/events/v1/launch_events_pb.js";
 import { Destination } from "../../gen/spacet/v1/launch_pb.js";
 import { toPubsubMessage } from "../../internal/infra/outbox/relay-message.js";
-import type { PendingEvent } from "../../internal/infra/outbox/relay-ports.js";
-import { createPubsubClient } from "../../internal/infra/pubsub/client.js";
-import { createPublisher } from "../../internal/infra/pubsub/publisher.js";
+import type { PendingEvent } from "../../internal/infra/outbox/ports.js";
+import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
+import { createPublisher } from "../../internal/infra/outbox/pubsub-publisher.js";
 import { type ReceivedEvent, subscribeEvents } from "../echo-consumer/subscribe-events.js";
 
 export interface SmokeOptions {

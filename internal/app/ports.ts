@@ -1,9 +1,9 @@
-import type { Booking, BookingStatus, Cancellation } from "../domain/booking.js";
+import type { Booking, BookingStatus, Cancellation } from "../domain/launch/booking.js";
 import type { CalendarDate } from "../domain/calendar-date.js";
-import type { Destination } from "../domain/destination.js";
-import type { DomainEvent } from "../domain/events.js";
-import type { Launch, SpacexLaunch } from "../domain/launch.js";
-import type { Launchpad, LaunchpadStatus } from "../domain/launchpad.js";
+import type { Destination } from "../domain/launch/destination.js";
+import type { DomainEvent } from "../domain/launch/events.js";
+import type { Launch, SpacexLaunch } from "../domain/launch/launch.js";
+import type { Launchpad, LaunchpadStatus } from "../domain/launch/launchpad.js";
 
 /** The current instant; injected so tests can pin "today". */
 export type Clock = () => Date;

@@ -1,5 +1,5 @@
 import { after, before } from "node:test";
-import { createUseCases, type UseCases } from "../../cmd/wiring/use-cases.js";
+import { createUseCases, type UseCases } from "../../cmd/wiring/launch.js";
 import { type DatabaseHandle, openDatabase } from "../infra/postgres/db.js";
 import { createTestDatabase } from "./postgres.js";
 

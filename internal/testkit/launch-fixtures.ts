@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { BookingRequest } from "../domain/booking.js";
+import type { BookingRequest } from "../domain/launch/booking.js";
 import type { Database } from "../infra/postgres/schema.js";
 
 /** Launchpads of the seed snapshot (migrations/postgresql/0003_seed_launchpads.sql). */

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from "kysely";
 import { pino } from "pino";
-import type { Doc } from "../../examples/spacex-fixture-server/fixtures.js";
+import type { Doc } from "./spacex-fixture-server/fixtures.js";
 import { createSpacexClient } from "../../pkg/spacex/index.js";
-import type { SpacexProvider } from "../app/sync-ports.js";
-import type { SyncSettings } from "../../cmd/wiring/sync.js";
+import type { SpacexProvider } from "../app/spacex-sync/ports.js";
+import type { SyncSettings } from "../../cmd/wiring/spacex-sync.js";
 import { createSpacexProvider } from "../infra/spacex/spacex-provider.js";
 import type { Database } from "../infra/postgres/schema.js";
 

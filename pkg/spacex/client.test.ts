@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../examples/spacex-fixture-server/server.js";
+import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../internal/testkit/spacex-fixture-server/server.js";
 import { createSpacexClient, type SpacexClientOptions } from "./client.js";
 import { SpacexApiError, type SpacexApiErrorKind } from "./errors.js";
 

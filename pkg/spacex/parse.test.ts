@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
-import { resolveFixturesDir } from "../../examples/spacex-fixture-server/fixtures.js";
+import { resolveFixturesDir } from "../../internal/testkit/spacex-fixture-server/fixtures.js";
 import { parseLandpad } from "./landpad.js";
 import { parseLaunch } from "./launch.js";
 import { parseLaunchpad } from "./launchpad.js";

@@ -4,7 +4,7 @@ import { BookingCancelledSchema, BookingCreatedSchema, LaunchCancelledSchema, La
 import { CancellationReason } from "../../../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../../../gen/spacet/v1/launch_pb.js";
 import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";
-import type { DomainEvent } from "../../domain/events.js";
+import type { DomainEvent } from "../../domain/launch/events.js";
 
 /** Event type names on the wire: the protobuf message's full name (also `ce-type`). */
 export const EVENT_TYPES = {

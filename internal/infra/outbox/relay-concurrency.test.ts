@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { watchPasses } from "./testdata/pass-watch.js";
-import { collectEvents, uniqueName } from "./testdata/pubsub-env.js";
+import { collectEvents, uniqueName } from "../../testkit/pubsub-env.js";
 import { useRelayTestEnv } from "./testdata/relay-env.js";
 import { insertEvents, startTestRelay } from "./testdata/test-relay.js";
 

@@ -6,9 +6,9 @@ import type { ReceivedEvent } from "../../../examples/echo-consumer/subscribe-ev
 import { spawnScript } from "../../testkit/processes.js";
 import { startPubsubEmulator } from "../../testkit/pubsub-emulator.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { createPubsubClient } from "../pubsub/client.js";
-import { startOutboxRelay } from "./relay-runtime.js";
-import { collectEvents, type EventCollector, testEmulator, uniqueName } from "./testdata/pubsub-env.js";
+import { createPubsubClient } from "./pubsub-client.js";
+import { startOutboxRelay } from "../../../cmd/wiring/outbox.js";
+import { collectEvents, type EventCollector, testEmulator, uniqueName } from "../../testkit/pubsub-env.js";
 import { startTcpGate } from "./testdata/tcp-gate.js";
 import { insertEvents, silentLog, toleratingDrop } from "./testdata/test-relay.js";
 

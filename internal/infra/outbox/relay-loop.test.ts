@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { EventPublisher, OutboxRelayStore, PassLease } from "./relay-ports.js";
+import type { EventPublisher, OutboxRelayStore, PassLease } from "./ports.js";
 import { createOutboxRelay } from "./relay.js";
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };

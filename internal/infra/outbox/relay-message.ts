@@ -1,4 +1,4 @@
-import type { OutgoingMessage, PendingEvent } from "./relay-ports.js";
+import type { OutgoingMessage, PendingEvent } from "./ports.js";
 
 /**
  * The Pub/Sub message for an outbox event (SPEC §5, protos/spacet/events/v1):

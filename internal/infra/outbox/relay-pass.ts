@@ -1,6 +1,6 @@
 import { type BackoffPolicy, retryDelayMs } from "./relay-backoff.js";
 import { toPubsubMessage } from "./relay-message.js";
-import type { AggregateFailure, EventPublisher, OutboxRelayStore, PendingEvent } from "./relay-ports.js";
+import type { AggregateFailure, EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
 
 /** The subset of a pino logger a pass uses. */
 export interface PassLogger {

@@ -1,6 +1,6 @@
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from "./relay-backoff.js";
 import { type PassLogger, runRelayPass } from "./relay-pass.js";
-import type { EventPublisher, OutboxRelayStore, PendingEvent } from "./relay-ports.js";
+import type { EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
 
 export interface RelayLogger extends PassLogger {
   info(obj: object, msg: string): void;

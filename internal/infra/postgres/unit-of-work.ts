@@ -1,14 +1,14 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { IdGenerator, Tx, UnitOfWork } from "../../app/ports.js";
 import { DomainError } from "../../domain/errors.js";
-import { createBookingRepository } from "./booking-repository.js";
-import { createLaunchRepository } from "./launch-repository.js";
-import { createLaunchpadRepository, toLaunchpad } from "./launchpad-repository.js";
+import { createBookingRepository } from "./launch/booking-repository.js";
+import { createLaunchRepository } from "./launch/launch-repository.js";
+import { createLaunchpadRepository, toLaunchpad } from "./launch/launchpad-repository.js";
 import { AdvisoryLock } from "./locks.js";
 import { createOutboxWriter } from "./outbox-writer.js";
 import { isDatabaseUnavailable, isPgError, PG } from "./pg-errors.js";
 import type { Database, LaunchpadTable } from "./schema.js";
-import { createSpacexScheduleRepository } from "./spacex-schedule-repository.js";
+import { createSpacexScheduleRepository } from "./launch/spacex-schedule-repository.js";
 
 /** Attempts for a transaction that hits a serialization failure or a deadlock. */
 const TX_ATTEMPTS = 3;

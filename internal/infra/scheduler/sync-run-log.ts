@@ -1,5 +1,5 @@
-import type { SyncOutcome } from "../../app/run-sync-job.js";
-import type { SyncJob } from "../../domain/sync.js";
+import type { SyncOutcome } from "../../app/spacex-sync/run-sync-job.js";
+import type { SyncJob } from "../../domain/spacex-sync/sync.js";
 
 /** The subset of a pino logger the sync log uses. */
 export interface SyncRunLogger {

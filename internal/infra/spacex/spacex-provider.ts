@@ -1,4 +1,4 @@
-import type { SpacexProvider } from "../../app/sync-ports.js";
+import type { SpacexProvider } from "../../app/spacex-sync/ports.js";
 import type { SpacexClient } from "../../../pkg/spacex/index.js";
 
 /**

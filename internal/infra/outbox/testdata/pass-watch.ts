@@ -1,4 +1,4 @@
-import type { EventPublisher, OutboxRelayStore } from "../relay-ports.js";
+import type { EventPublisher, OutboxRelayStore } from "../ports.js";
 
 export interface PassWatch {
   /** Every breach of "one pass per aggregate at a time", in words. */

@@ -2,8 +2,8 @@ import { after, before } from "node:test";
 import type { PubSub } from "@google-cloud/pubsub";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../../testkit/postgres.js";
-import { createPubsubClient } from "../../pubsub/client.js";
-import { type TestEmulator, testEmulator } from "./pubsub-env.js";
+import { createPubsubClient } from "../pubsub-client.js";
+import { type TestEmulator, testEmulator } from "../../../testkit/pubsub-env.js";
 import { toleratingDrop } from "./test-relay.js";
 
 export interface RelayTestEnv {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { pino } from "pino";
-import { createOutboxRelayRepository } from "../../postgres/outbox-relay-repository.js";
-import { openRelaySession } from "../../postgres/outbox-relay-session.js";
-import { createPublisher } from "../../pubsub/publisher.js";
+import { createOutboxRelayRepository } from "../postgres-store.js";
+import { openRelaySession } from "../postgres-session.js";
+import { createPublisher } from "../pubsub-publisher.js";
 import type { BackoffPolicy } from "../relay-backoff.js";
-import type { EventPublisher, OutboxRelayStore, PendingEvent } from "../relay-ports.js";
+import type { EventPublisher, OutboxRelayStore, PendingEvent } from "../ports.js";
 import { createOutboxRelay } from "../relay.js";
 
 export const silentLog = pino({ level: "silent" });

@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { createCancelBooking } from "../../internal/app/launch/cancel-booking.js";
+import { createCreateBooking } from "../../internal/app/launch/create-booking.js";
+import { createGetBooking } from "../../internal/app/launch/get-booking.js";
+import { createGetLaunchpad, createListLaunchpads } from "../../internal/app/launch/list-launchpads.js";
+import { createListBookings } from "../../internal/app/launch/list-bookings.js";
+import { createListLaunches } from "../../internal/app/launch/list-launches.js";
+import type { Clock, IdGenerator } from "../../internal/app/ports.js";
+import type { Database } from "../../internal/infra/postgres/schema.js";
+import { createUnitOfWork } from "../../internal/infra/postgres/unit-of-work.js";
+
+/** Every use case, wired to Postgres. Shared by the server and the tests. */
+export function createUseCases(deps: { db: Kysely<Database>; launchCapacity: number; clock?: Clock; ids?: IdGenerator }) {
+  const clock = deps.clock ?? (() => new Date());
+  const ids = deps.ids ?? randomUUID;
+  const uow = createUnitOfWork(deps.db, ids);
+  return {
+    uow,
+    createBooking: createCreateBooking({ uow, clock, ids, launchCapacity: deps.launchCapacity }),
+    getBooking: createGetBooking({ uow }),
+    listBookings: createListBookings({ uow }),
+    cancelBooking: createCancelBooking({ uow, clock }),
+    listLaunchpads: createListLaunchpads({ uow }),
+    getLaunchpad: createGetLaunchpad({ uow }),
+    listLaunches: createListLaunches({ uow }),
+  };
+}
+export type UseCases = ReturnType<typeof createUseCases>;

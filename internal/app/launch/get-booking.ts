@@ -1,0 +1,13 @@
+import type { Booking } from "../../domain/launch/booking.js";
+import { DomainError } from "../../domain/errors.js";
+import type { UnitOfWork } from "../ports.js";
+
+/** Gets a booking by ticket id. */
+export function createGetBooking(deps: { uow: UnitOfWork }) {
+  return async (ticketId: string): Promise<Booking> => {
+    const booking = await deps.uow.read.bookings.get(ticketId);
+    if (!booking) throw new DomainError("not_found", "BOOKING_NOT_FOUND", `booking ${ticketId} not found`);
+    return booking;
+  };
+}
+export type GetBooking = ReturnType<typeof createGetBooking>;

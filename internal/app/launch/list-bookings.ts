@@ -1,0 +1,14 @@
+import type { Booking } from "../../domain/launch/booking.js";
+import { invalidFields } from "../../domain/errors.js";
+import type { BookingFilter, Page, PageRequest, UnitOfWork } from "../ports.js";
+
+/** Lists bookings newest first, one keyset page at a time. */
+export function createListBookings(deps: { uow: UnitOfWork }) {
+  return async (filter: BookingFilter, page: PageRequest): Promise<Page<Booking>> => {
+    if (filter.fromLaunchDate && filter.toLaunchDate && filter.fromLaunchDate > filter.toLaunchDate) {
+      throw invalidFields([{ field: "to_launch_date", rule: "date.range", message: "must not be before from_launch_date" }]);
+    }
+    return deps.uow.read.bookings.list(filter, page);
+  };
+}
+export type ListBookings = ReturnType<typeof createListBookings>;

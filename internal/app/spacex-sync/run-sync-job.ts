@@ -1,0 +1,82 @@
+import { isSyncDue, NO_COUNTS, type SyncCounts, syncErrorText, type SyncJob, type SyncRun, type SyncTrigger } from "../../domain/spacex-sync/sync.js";
+import type { Clock, IdGenerator } from "../ports.js";
+import type { SyncLock, SyncSession } from "./ports.js";
+
+/** How a sync job was asked to run. */
+export interface SyncJobRequest {
+  readonly trigger: SyncTrigger;
+  /** Run even when the last success is younger than the interval (an operator's RunSync). */
+  readonly force?: boolean;
+  /** Aborts the fetch from SpaceX (graceful shutdown); the run is then recorded as failed. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What became of a request: it ran (and succeeded or failed: see `run.outcome`), or it was
+ * skipped because another runner holds the lock or the last success is recent enough.
+ */
+export type SyncOutcome =
+  | { readonly kind: "ran"; readonly run: SyncRun; readonly roundTrips: number }
+  | { readonly kind: "locked" }
+  | { readonly kind: "not_due"; readonly lastSuccessAt: Date };
+
+export interface SyncJobDeps {
+  readonly lock: SyncLock;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** Told once per request, whatever the outcome (logs, metrics). */
+  readonly onOutcome?: (job: SyncJob, outcome: SyncOutcome) => void;
+}
+
+/**
+ * The skeleton every SpaceX sync job shares: take the cluster-wide lock or skip; decide whether
+ * the job is due ("sync if necessary"); do the work; record the run. `work` records a success
+ * itself, inside the transaction that applies it (via `finish`). Any failure is recorded here,
+ * after the work's transaction rolled back, so a failed run leaves its error and nothing else.
+ */
+export async function runSyncJob(
+  deps: SyncJobDeps,
+  job: { readonly name: SyncJob; readonly intervalMs: number },
+  req: SyncJobRequest,
+  work: (session: SyncSession, finish: (counts: SyncCounts) => SyncRun) => Promise<SyncRun>,
+): Promise<SyncOutcome> {
+  const held = await deps.lock.runExclusive(async (session): Promise<SyncOutcome> => {
+    // Decided under the lock: a runner that got the lock just after another one finished sees
+    // that run's success here and skips, so replicas ticking together sync once.
+    const startedAt = deps.clock();
+    const t0 = performance.now();
+    if (!req.force) {
+      const lastSuccessAt = await session.lastSuccess(job.name);
+      if (lastSuccessAt && !isSyncDue(lastSuccessAt, startedAt, job.intervalMs)) return { kind: "not_due", lastSuccessAt };
+    }
+    const runOf = (outcome: SyncRun["outcome"], error: string | undefined, counts: SyncCounts): SyncRun => {
+      const end = deps.clock();
+      return {
+        id: deps.ids(),
+        job: job.name,
+        trigger: req.trigger,
+        startedAt,
+        finishedAt: end < startedAt ? startedAt : end,
+        durationMs: Math.round(performance.now() - t0),
+        outcome,
+        error,
+        counts,
+      };
+    };
+    try {
+      const run = await work(session, (counts) => runOf("succeeded", undefined, counts));
+      return { kind: "ran", run, roundTrips: session.roundTrips };
+    } catch (error) {
+      const run = runOf("failed", syncErrorText(error), NO_COUNTS);
+      try {
+        await session.recordRun(run);
+      } catch (recordError) {
+        throw new Error(`sync ${job.name} failed (${run.error}) and the failure could not be recorded`, { cause: recordError });
+      }
+      return { kind: "ran", run, roundTrips: session.roundTrips };
+    }
+  });
+  const outcome: SyncOutcome = held.acquired ? held.value : { kind: "locked" };
+  deps.onOutcome?.(job.name, outcome);
+  return outcome;
+}

@@ -1,0 +1,26 @@
+import { DomainError } from "../errors.js";
+
+export const LAUNCHPAD_STATUSES = ["active", "inactive", "unknown", "retired", "lost", "under construction"] as const;
+export type LaunchpadStatus = (typeof LAUNCHPAD_STATUSES)[number];
+
+/** A pad we share with SpaceX (mirrored from SpaceX's API). */
+export interface Launchpad {
+  readonly id: string;
+  readonly name: string;
+  readonly fullName: string;
+  readonly locality: string;
+  readonly region: string;
+  /** IANA zone: the launch day is the calendar date here. */
+  readonly timeZone: string;
+  readonly status: LaunchpadStatus;
+  readonly refreshedAt: Date;
+}
+
+/** Rule 2: only active pads take bookings (retired, under construction, ... are rejected). */
+export function assertBookable(pad: Launchpad): void {
+  if (pad.status !== "active") {
+    throw new DomainError("precondition", "LAUNCHPAD_NOT_ACTIVE", `launchpad ${pad.id} is ${pad.status} and takes no bookings`, {
+      metadata: { launchpad_id: pad.id, status: pad.status },
+    });
+  }
+}

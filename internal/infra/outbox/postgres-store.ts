@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import type { OutboxRelayStore, PendingEvent } from "./ports.js";
+
+/** Runs one statement and returns its rows and row count. */
+export type RunQuery = <R>(text: string, values: readonly unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+
+/**
+ * The relay's SQL. `run` must always use the SAME session (outbox-relay-session.ts): a lease
+ * records that session's backend pid, so the session ending frees every lease taken through
+ * it; within the session, each pass owns its leases by token. Each statement runs on its own (autocommit),
+ * so no transaction stays open while the relay talks to Pub/Sub.
+ */
+export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
+  return {
+    async claim({ limit, leaseTtlMs, passes }) {
+      // Ordering rule: an aggregate may be published only from its oldest unpublished event
+      // (its head) on, by one pass at a time. A pass leases under its own random token: a
+      // relay runs several passes at once on this one session, so the session cannot tell
+      // them apart (0006_outbox_lease_token.sql).
+      // - `heads` walks the partial index outbox_unpublished_by_aggregate (aggregate_id, seq)
+      //   as a loose index scan: each step jumps to the first row of the next aggregate, which
+      //   is that aggregate's head. Cost grows with the number of aggregates that have pending
+      //   events, never with the backlog behind them (a flat scan of due rows would test every
+      //   queued event of a busy aggregate, and one backing off would fill it with its new ones).
+      // - Candidates: due heads (not backing off) under no live lease, oldest first. A lease is
+      //   live while unexpired and its session exists, whoever holds it: a sibling pass of this
+      //   relay is excluded like another relay.
+      // - Spread: at most ⌈due / passes⌉ of them, so when the backlog sits on few aggregates
+      //   the first pass does not take them all and leave the passes pipelined behind it idle.
+      // - The upsert is the lock: passes racing for one aggregate serialise on its primary key,
+      //   and ON CONFLICT re-checks the latest committed lease, so exactly one gets it (only the
+      //   winner sees its row in RETURNING). A lease of a dead session or past its expiry is
+      //   taken over; a live one, even of this session, never is. The candidate list comes
+      //   from a snapshot and can be stale (another pass may have published the head
+      //   meanwhile): loadPending reads afresh after the claim.
+      const token = randomUUID();
+      const { rows } = await run<{ aggregate_id: string; seq: string }>(
+        `with recursive heads as (
+           (select aggregate_id, seq, next_attempt_at from outbox
+             where published_at is null
+             order by aggregate_id, seq limit 1)
+           union all
+           select n.aggregate_id, n.seq, n.next_attempt_at
+             from heads h
+             cross join lateral (select o.aggregate_id, o.seq, o.next_attempt_at from outbox o
+                                  where o.published_at is null and o.aggregate_id > h.aggregate_id
+                                  order by o.aggregate_id, o.seq limit 1) n),
+         due as (
+           select * from heads where next_attempt_at <= now()),
+         candidates as (
+           select d.aggregate_id from due d
+            where not exists (select 1 from outbox_leases l
+                               where l.aggregate_id = d.aggregate_id
+                                 and l.expires_at > now()
+                                 and l.owner_pid in (select pid from pg_stat_activity))
+            order by d.next_attempt_at, d.seq
+            limit least($1::int, ceil((select count(*) from due) / $3::float8)::int)),
+         leased as (
+           insert into outbox_leases (aggregate_id, owner_pid, token, expires_at)
+           select aggregate_id, pg_backend_pid(), $4::uuid, now() + make_interval(secs => $2::float8 / 1000) from candidates
+           on conflict (aggregate_id) do update
+              set owner_pid = excluded.owner_pid, token = excluded.token, expires_at = excluded.expires_at
+            where outbox_leases.expires_at <= now()
+               or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
+           returning aggregate_id)
+         select h.aggregate_id, h.seq::text as seq
+           from leased l join heads h using (aggregate_id)
+          order by h.next_attempt_at, h.seq`,
+        [limit, leaseTtlMs, Math.max(1, passes), token],
+      );
+      return { token, aggregates: rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq })) };
+    },
+
+    async loadPending(claimed, limit) {
+      // Each aggregate's first ⌈limit / aggregates⌉ pending events: every aggregate gets its
+      // share, and each share is a prefix of its pending events, so nothing is skipped over.
+      // `seq >= head` is implied (nothing before the claimed head is pending; published never
+      // reverts) but stated, so that even a plan that walks the seq index (the planner picks it
+      // when stale statistics say most rows are unpublished) starts at the head instead of
+      // reading every published row the retention keeps.
+      // One row per aggregate, its events as a JSON array of arrays: the relay is CPU-bound in
+      // Node, and one JSON.parse costs about half of what decoding a result row per event does
+      // (bench/outbox.ts). The payload travels as a JSON string, so it arrives exactly as
+      // payload::text; created_at as whole epoch milliseconds, the precision of a JS Date.
+      if (claimed.length === 0) return [];
+      const { rows } = await run<{ aggregate_id: string; events: string | null }>(
+        `select a.aggregate_id,
+                (select json_agg(json_build_array(o.id, o.aggregate_type, o.event_type, o.payload::text,
+                                                  floor(extract(epoch from o.created_at) * 1000),
+                                                  o.attempts, o.next_attempt_at <= now())
+                                 order by o.seq)::text
+                   from (select * from outbox o
+                          where o.aggregate_id = a.aggregate_id and o.published_at is null and o.seq >= a.head_seq
+                          order by o.seq
+                          limit $3) o) as events
+           from unnest($1::text[], $2::bigint[]) as a(aggregate_id, head_seq)`,
+        [claimed.map((c) => c.aggregateId), claimed.map((c) => c.headSeq), Math.ceil(limit / claimed.length)],
+      );
+      return rows.flatMap((r) => (r.events === null ? [] : (JSON.parse(r.events) as EventTuple[]).map((e) => toPendingEvent(r.aggregate_id, e))));
+    },
+
+    async settle(lease, published, failures) {
+      // One round trip and one transaction: the marks, the failure records and the lease
+      // release commit together, so no other pass can claim an aggregate and see it half
+      // settled. Only the leases taken under this pass's token go (found through the primary
+      // key): a sibling pass's stay, and so does one another relay took over after this
+      // pass's lease died or expired. A failure is recorded on the aggregate's head (attempts, last_error) and its
+      // delay applied to all its pending events, which keeps them out of the claim's due-index
+      // scan while it backs off. The two UPDATEs touch disjoint rows (published ids excluded).
+      await run(
+        `with marked as (
+           update outbox set published_at = now()
+            where id = any($1::uuid[]) and published_at is null),
+         failures as (
+           select * from unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) as f(aggregate_id, event_id, error, retry_in_ms)),
+         backed_off as (
+           update outbox o
+              set attempts = o.attempts + case when o.id = f.event_id then 1 else 0 end,
+                  last_error = case when o.id = f.event_id then f.error else o.last_error end,
+                  next_attempt_at = now() + make_interval(secs => f.retry_in_ms::float8 / 1000)
+             from failures f
+            where o.aggregate_id = f.aggregate_id and o.published_at is null and o.id <> all($1::uuid[])),
+         released as (
+           delete from outbox_leases where aggregate_id = any($6::text[]) and token = $7::uuid)
+         select 1`,
+        [
+          published,
+          failures.map((f) => f.aggregateId),
+          failures.map((f) => f.eventId),
+          failures.map((f) => f.error),
+          failures.map((f) => Math.max(0, Math.round(f.retryInMs))),
+          lease.aggregates.map((a) => a.aggregateId),
+          lease.token,
+        ],
+      );
+    },
+
+    async nextRetryInMs() {
+      const { rows } = await run<{ ms: number | null }>(
+        `select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+           from outbox where published_at is null and next_attempt_at > now()`,
+        [],
+      );
+      const ms = rows[0]?.ms;
+      return ms === null || ms === undefined ? undefined : Math.max(0, ms);
+    },
+
+    async deletePublished(retentionMs, limit) {
+      // Bounded batches through the outbox_published index, so retention never holds locks on
+      // a large range or bloats one transaction. Leases left by relays that vanished are
+      // swept here too (a live relay's passes always release their own at settle).
+      const { rowCount } = await run(
+        `with expired as (
+           select id from outbox
+            where published_at is not null and published_at < now() - make_interval(secs => $1::float8 / 1000)
+            order by published_at
+            limit $2),
+         stale_leases as (
+           delete from outbox_leases
+            where expires_at <= now() or owner_pid not in (select pid from pg_stat_activity))
+         delete from outbox o using expired e where o.id = e.id`,
+        [retentionMs, limit],
+      );
+      return rowCount;
+    },
+  };
+}
+
+/** One event as loadPending's JSON carries it, in the order of its json_build_array. */
+type EventTuple = [id: string, aggregateType: string, eventType: string, payloadJson: string, createdAtMs: number, attempts: number, due: boolean];
+
+function toPendingEvent(aggregateId: string, [id, aggregateType, eventType, payloadJson, createdAtMs, attempts, due]: EventTuple): PendingEvent {
+  return { id, aggregateType, aggregateId, eventType, payloadJson, createdAt: new Date(createdAtMs), attempts, due };
+}
