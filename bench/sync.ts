@@ -9,11 +9,12 @@
  */
 import { pathToFileURL } from "node:url";
 import type pg from "pg";
-import { pino } from "pino";
-import { createSync } from "../cmd/wiring/spacex-sync.js";
+import { createSpacexSync } from "../cmd/wiring/spacex-sync.js";
 import type { UpcomingSpacexLaunch } from "../internal/app/spacex-sync/ports.js";
 import { startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
+import { createStatementCounter } from "../internal/infra/postgres/statement-counter.js";
+import { silentLog } from "../internal/testkit/logs.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { fastFailingProvider, syncSettings } from "../internal/testkit/spacex-sync.js";
 import { SEATS_PER_LAUNCH, seedBookings, spacexSchedule } from "./sync-seed.js";
@@ -84,12 +85,14 @@ async function runScenario(scenario: SyncBenchScenario): Promise<SyncBenchResult
     const fetchMs = performance.now() - t0;
     const upsertMs = await plainUpsertMs(handle.pool, fetched);
 
-    const sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: pino({ level: "silent" }), clock: () => NOW, provider });
+    // Round trips are counted on the database the sync talks to, as the service's log line counts them.
+    const counter = createStatementCounter();
+    const sync = createSpacexSync({ db: handle.db.withPlugin(counter.plugin), settings: syncSettings(fixture.url), log: silentLog, clock: () => NOW, provider });
     const t1 = performance.now();
-    const outcome = await sync.syncSpacexLaunches({ trigger: "manual", force: true });
+    const { value: outcome, statements: roundTrips } = await counter.count(() => sync.syncSpacexLaunches({ trigger: "manual", force: true }));
     const syncMs = performance.now() - t1;
     if (outcome.kind !== "ran" || outcome.run.outcome !== "succeeded") throw new Error(`bench sync did not succeed: ${JSON.stringify(outcome)}`);
-    return { ...scenario, syncMs, roundTrips: outcome.roundTrips, bookingsCancelled: outcome.run.counts.bookingsCancelled, fetchMs, upsertMs };
+    return { ...scenario, syncMs, roundTrips, bookingsCancelled: outcome.run.counts.bookingsCancelled, fetchMs, upsertMs };
   } finally {
     await fixture.close();
     await handle.close();

@@ -5,10 +5,9 @@ import type { PubSub } from "@google-cloud/pubsub";
 import pg from "pg";
 import { BookingCreatedSchema } from "../gen/spacet/events/v1/launch_events_pb.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "../internal/testkit/pubsub-env.js";
-import { toleratingDrop } from "../internal/infra/outbox/testdata/test-relay.js";
 import { createPubsubClient } from "../internal/infra/outbox/pubsub-client.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
+import { createTestDatabase, type TestDatabase, toleratingDrop } from "../internal/testkit/postgres.js";
 import { spawnScript } from "../internal/testkit/processes.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 

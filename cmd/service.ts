@@ -23,8 +23,8 @@ import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { API_SERVICES, createApiRoutes } from "./wiring/routes.js";
-import { createSync } from "./wiring/spacex-sync.js";
-import { createUseCases } from "./wiring/launch.js";
+import { createSpacexSync } from "./wiring/spacex-sync.js";
+import { createLaunchUseCases } from "./wiring/launch.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -104,9 +104,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
       await sql`select 1`.execute(dbh.db);
     };
 
-    const uc = createUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
+    const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
     // --- SpaceX sync (issue 3): use cases behind SyncService; its scheduler starts once ready.
-    const sync = createSync({ pool: dbh.pool, settings: config, log });
+    const sync = createSpacexSync({ db: dbh.db, settings: config, log });
     const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync);
     // First is outermost: log every call, map errors, then validate closest to the handler.
     const interceptors: Interceptor[] = [

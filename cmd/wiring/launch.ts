@@ -3,20 +3,22 @@ import type { Kysely } from "kysely";
 import { createCancelBooking } from "../../internal/app/launch/cancel-booking.js";
 import { createCreateBooking } from "../../internal/app/launch/create-booking.js";
 import { createGetBooking } from "../../internal/app/launch/get-booking.js";
-import { createGetLaunchpad, createListLaunchpads } from "../../internal/app/launch/list-launchpads.js";
+import { createGetLaunchpad } from "../../internal/app/launch/get-launchpad.js";
 import { createListBookings } from "../../internal/app/launch/list-bookings.js";
 import { createListLaunches } from "../../internal/app/launch/list-launches.js";
+import { createListLaunchpads } from "../../internal/app/launch/list-launchpads.js";
 import type { Clock, IdGenerator } from "../../internal/app/ports.js";
+import { createLaunchRepositories } from "../../internal/infra/postgres/launch/repositories.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createUnitOfWork } from "../../internal/infra/postgres/unit-of-work.js";
+import { outboxWriter } from "./outbox.js";
 
-/** Every use case, wired to Postgres. Shared by the server and the tests. */
-export function createUseCases(deps: { db: Kysely<Database>; launchCapacity: number; clock?: Clock; ids?: IdGenerator }) {
+/** The launch context's use cases, wired to Postgres. Shared by the server and the tests. */
+export function createLaunchUseCases(deps: { db: Kysely<Database>; launchCapacity: number; clock?: Clock; ids?: IdGenerator }) {
   const clock = deps.clock ?? (() => new Date());
   const ids = deps.ids ?? randomUUID;
-  const uow = createUnitOfWork(deps.db, ids);
+  const uow = createUnitOfWork(deps.db, createLaunchRepositories, outboxWriter(ids));
   return {
-    uow,
     createBooking: createCreateBooking({ uow, clock, ids, launchCapacity: deps.launchCapacity }),
     getBooking: createGetBooking({ uow }),
     listBookings: createListBookings({ uow }),
@@ -26,4 +28,4 @@ export function createUseCases(deps: { db: Kysely<Database>; launchCapacity: num
     listLaunches: createListLaunches({ uow }),
   };
 }
-export type UseCases = ReturnType<typeof createUseCases>;
+export type LaunchUseCases = ReturnType<typeof createLaunchUseCases>;

@@ -8,13 +8,13 @@ import { createBookingHandler } from "../../internal/controller/launch/booking-h
 import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
 import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-handler.js";
-import type { Sync } from "./spacex-sync.js";
-import type { UseCases } from "./launch.js";
+import type { SpacexSync } from "./spacex-sync.js";
+import type { LaunchUseCases } from "./launch.js";
 
 /** The product's services (health and reflection are added by the server). */
 export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService] as const;
 
-export function createApiRoutes(uc: UseCases, pageTokens: PageTokenCodec, sync: Pick<Sync, "getSyncStatus" | "runSyncNow">) {
+export function createApiRoutes(uc: LaunchUseCases, pageTokens: PageTokenCodec, sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));
     router.service(LaunchpadService, createLaunchpadHandler(uc));

@@ -1,33 +1,35 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
+import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import { createGetSyncStatus } from "../../internal/app/spacex-sync/get-sync-status.js";
+import type { Config } from "../../config/config.js";
 import type { Clock, IdGenerator } from "../../internal/app/ports.js";
+import { createGetSyncStatus } from "../../internal/app/spacex-sync/get-sync-status.js";
+import type { SpacexProvider } from "../../internal/app/spacex-sync/ports.js";
 import { createRefreshLaunchpads } from "../../internal/app/spacex-sync/refresh-launchpads.js";
 import { createRunSyncNow } from "../../internal/app/spacex-sync/run-sync-now.js";
 import { createSpacexSyncTick } from "../../internal/app/spacex-sync/spacex-sync-tick.js";
-import type { SpacexProvider } from "../../internal/app/spacex-sync/ports.js";
 import { createSyncSpacexLaunches } from "../../internal/app/spacex-sync/sync-spacex-launches.js";
+import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createSyncLock } from "../../internal/infra/postgres/spacex-sync/sync-lock.js";
 import { createSyncStatusReader } from "../../internal/infra/postgres/spacex-sync/sync-runs.js";
+import { createStatementCounter } from "../../internal/infra/postgres/statement-counter.js";
 import { createIntervalScheduler } from "../../internal/infra/scheduler/interval-scheduler.js";
-import { createSyncRunLog } from "../../internal/infra/scheduler/sync-run-log.js";
+import { withSyncRunLog } from "../../internal/infra/scheduler/sync-run-log.js";
 import { createSpacexProvider } from "../../internal/infra/spacex/spacex-provider.js";
 import { createSpacexClient } from "../../pkg/spacex/index.js";
+import { outboxWriter } from "./outbox.js";
 
-/** The settings the SpaceX sync reads (sections of Config). */
-export interface SyncSettings {
-  readonly orchestrator: { readonly intervalMs: number };
-  readonly spacex: { readonly apiUrl: string; readonly timeoutMs: number; readonly launchpadsMaxAgeMs: number };
-}
+/** The settings the SpaceX sync reads. */
+export type SyncSettings = Pick<Config, "orchestrator" | "spacex">;
 
 /**
  * The SpaceX sync wired to Postgres and the SpaceX API: the use cases behind SyncService and a
  * scheduler that runs a tick (launchpads if due, then launches if due) at start-up and every
- * ORCHESTRATOR_INTERVAL. Shared by the service and the tests; `provider` replaces the HTTP client.
+ * ORCHESTRATOR_INTERVAL. Each run logs one line, with the SQL round trips it took. Shared by
+ * the service and the tests; `provider` replaces the HTTP client.
  */
-export function createSync(deps: {
-  pool: pg.Pool;
+export function createSpacexSync(deps: {
+  db: Kysely<Database>;
   settings: SyncSettings;
   log: Logger;
   clock?: Clock;
@@ -47,9 +49,11 @@ export function createSync(deps: {
         onRetry: ({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, err: error }, "spacex request failed; retrying"),
       }),
     );
-  const common = { lock: createSyncLock(deps.pool, ids), clock, ids, provider, onOutcome: createSyncRunLog(log) };
-  const syncSpacexLaunches = createSyncSpacexLaunches({ ...common, intervalMs: orchestrator.intervalMs });
-  const refreshLaunchpads = createRefreshLaunchpads({ ...common, maxAgeMs: spacex.launchpadsMaxAgeMs });
+  const counter = createStatementCounter();
+  const lock = createSyncLock(deps.db.withPlugin(counter.plugin), { outbox: outboxWriter(ids) });
+  const common = { lock, clock, ids, provider };
+  const syncSpacexLaunches = withSyncRunLog("spacex_launches", createSyncSpacexLaunches({ ...common, intervalMs: orchestrator.intervalMs }), { log, counter });
+  const refreshLaunchpads = withSyncRunLog("launchpads", createRefreshLaunchpads({ ...common, maxAgeMs: spacex.launchpadsMaxAgeMs }), { log, counter });
   const tick = createSpacexSyncTick({ refreshLaunchpads, syncSpacexLaunches });
   return {
     syncSpacexLaunches,
@@ -57,7 +61,7 @@ export function createSync(deps: {
     tick,
     runSyncNow: createRunSyncNow({ refreshLaunchpads, syncSpacexLaunches }),
     getSyncStatus: createGetSyncStatus({
-      reader: createSyncStatusReader(deps.pool),
+      reader: createSyncStatusReader(deps.db),
       launchesIntervalMs: orchestrator.intervalMs,
       launchpadsMaxAgeMs: spacex.launchpadsMaxAgeMs,
     }),
@@ -71,4 +75,4 @@ export function createSync(deps: {
     }),
   };
 }
-export type Sync = ReturnType<typeof createSync>;
+export type SpacexSync = ReturnType<typeof createSpacexSync>;

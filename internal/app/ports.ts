@@ -1,9 +1,4 @@
-import type { Booking, BookingStatus, Cancellation } from "../domain/launch/booking.js";
-import type { CalendarDate } from "../domain/calendar-date.js";
-import type { Destination } from "../domain/launch/destination.js";
-import type { DomainEvent } from "../domain/launch/events.js";
-import type { Launch, SpacexLaunch } from "../domain/launch/launch.js";
-import type { Launchpad, LaunchpadStatus } from "../domain/launch/launchpad.js";
+import type { DomainEvent } from "../domain/domain-event.js";
 
 /** The current instant; injected so tests can pin "today". */
 export type Clock = () => Date;
@@ -21,96 +16,38 @@ export interface PageRequest {
   readonly after: string | undefined;
 }
 
-export interface LaunchpadRepository {
-  get(id: string): Promise<Launchpad | undefined>;
-  list(filter: { status?: LaunchpadStatus }): Promise<readonly Launchpad[]>;
-}
-
-export interface SeatRequest {
-  readonly launchpadId: string;
-  readonly launchDate: CalendarDate;
-  readonly destination: Destination;
-  readonly capacity: number;
-  /** Id for the launch, used only if this booking is the day's first. */
-  readonly newLaunchId: string;
-  readonly now: Date;
-}
-
-export interface LaunchRepository {
-  /**
-   * Takes one seat on the pad's launch that day, creating the launch if it is the first
-   * booking (rules 3, 4 and 6). Throws DomainError for another destination that day, a
-   * destination already used that week, or a full launch. Locks the launch row until commit.
-   */
-  reserveSeat(req: SeatRequest): Promise<Launch>;
-  /** Locks the launch row until commit (call before touching its bookings). */
-  lock(launchId: string): Promise<Launch>;
-  /** Frees one seat; the launch is cancelled when its last seat is freed (rule 7). */
-  releaseSeat(launchId: string, now: Date): Promise<Launch>;
-  list(filter: LaunchFilter, page: PageRequest): Promise<Page<LaunchListItem>>;
-}
-
-export interface LaunchFilter {
-  readonly launchpadId?: string;
-  readonly fromDate?: CalendarDate;
-  readonly toDate?: CalendarDate;
-  readonly provider?: "spacet" | "spacex";
-}
-
-/** Ours or SpaceX's, as ListLaunches shows them side by side. */
-export type LaunchListItem = { readonly provider: "spacet"; readonly launch: Launch } | { readonly provider: "spacex"; readonly launch: SpacexLaunch };
-
-export interface SpacexScheduleRepository {
-  /** The SpaceX launch that blocks the pad on that pad-local day (rule 5), if any. */
-  findBlocking(launchpadId: string, launchDate: CalendarDate): Promise<SpacexLaunch | undefined>;
-}
-
-export interface BookingFilter {
-  readonly launchpadId?: string;
-  readonly destination?: Destination;
-  readonly status?: BookingStatus;
-  readonly fromLaunchDate?: CalendarDate;
-  readonly toLaunchDate?: CalendarDate;
-}
-
-export interface BookingRepository {
-  /** Throws DomainError REQUEST_ID_TAKEN when another booking already holds `requestId`. */
-  insert(booking: Booking, fingerprint: string | undefined): Promise<void>;
-  get(id: string): Promise<Booking | undefined>;
-  findByRequestId(requestId: string): Promise<{ booking: Booking; fingerprint: string | undefined } | undefined>;
-  /** Cancels a confirmed booking; undefined when it was not confirmed (already cancelled). */
-  cancelIfConfirmed(id: string, cancellation: Cancellation): Promise<Booking | undefined>;
-  list(filter: BookingFilter, page: PageRequest): Promise<Page<Booking>>;
-}
-
+/** Events of any context, written in the transaction of the state change they describe. */
 export interface Outbox {
-  /** Records events in the current transaction; a relay publishes them after commit. */
+  /**
+   * Records events in the current transaction, in the given order; a relay publishes them after
+   * commit. Takes any number of events in one statement.
+   */
   add(events: readonly DomainEvent[]): Promise<void>;
 }
 
-/** Everything a use case may touch inside one transaction. */
-export interface Tx {
-  readonly launchpads: LaunchpadRepository;
-  readonly launches: LaunchRepository;
-  readonly bookings: BookingRepository;
-  readonly spacexSchedule: SpacexScheduleRepository;
-  readonly outbox: Outbox;
-  /**
-   * Reads the launchpad a booking is for and, until commit, holds the booking side of the
-   * schedule lock and the lock of the pad's ISO week that holds `launchDate`. Bookings for other
-   * pads or weeks run concurrently; bookings never run while a SpaceX sync applies its
-   * cancellations (a booking checked against the old schedule could otherwise slip in after the
-   * sync's cancel). Read the SpaceX schedule only after this resolves.
-   */
-  lockForBooking(launchpadId: string, launchDate: CalendarDate): Promise<Launchpad | undefined>;
-}
-
-export interface UnitOfWork {
+/**
+ * Transactions over one context's repositories. `Tx` is what the context may touch inside a
+ * transaction (its repositories and transaction-only operations such as locks); every
+ * transaction also gets the outbox, so a state change and its events commit together.
+ */
+export interface UnitOfWork<Tx, Reads = Tx> {
   /**
    * Runs fn in one transaction: it commits when fn resolves and rolls back when it throws.
-   * A serialization failure or deadlock retries fn a few times, then surfaces as "conflict".
+   * A serialization failure or deadlock retries fn a few times, then surfaces as "conflict";
+   * a lost database surfaces as "unavailable".
    */
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** The same repositories outside any transaction, for reads. */
-  readonly read: Omit<Tx, "outbox" | "lockForBooking">;
+  run<T>(fn: (tx: Tx & { readonly outbox: Outbox }) => Promise<T>): Promise<T>;
+  /** The repositories outside any transaction, for reads. */
+  readonly read: Reads;
+}
+
+/**
+ * The one logging interface below cmd/ (pino's `Logger` satisfies it): the message is a
+ * constant phrase and the variables go in the object.
+ */
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }

@@ -1,5 +1,5 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import type { Logger } from "pino";
+import type { Logger } from "../app/ports.js";
 
 /** Observes each finished RPC: method, gRPC code and duration (seconds). */
 export type RpcObserver = (method: string, code: string, seconds: number) => void;

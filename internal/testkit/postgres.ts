@@ -61,6 +61,19 @@ export async function dropDatabase(adminDsn: string, name: string): Promise<void
   await withAdmin(adminDsn, (c) => c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`));
 }
 
+/**
+ * Keeps a test's pool from crashing the process when the test database is dropped: pg-pool's
+ * end() resolves before its clients finished closing, and a client removed from the pool that
+ * then hears "terminating connection" (drop database … with force) emits an 'error' nobody
+ * listens to any more.
+ */
+export function toleratingDrop<P extends pg.Pool>(pool: P): P {
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  // An idle client's error is re-emitted on the pool, which throws when nobody listens there.
+  pool.on("error", () => undefined);
+  return pool;
+}
+
 /** One short-lived admin connection; test databases are created rarely enough not to need a pool. */
 export async function withAdmin<T>(adminDsn: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminDsn });

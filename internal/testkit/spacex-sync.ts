@@ -1,14 +1,10 @@
 import { sql, type Kysely } from "kysely";
-import { pino } from "pino";
 import type { Doc } from "./spacex-fixture-server/fixtures.js";
 import { createSpacexClient } from "../../pkg/spacex/index.js";
 import type { SpacexProvider } from "../app/spacex-sync/ports.js";
-import type { SyncSettings } from "../../cmd/wiring/spacex-sync.js";
+import type { Config } from "../../config/config.js";
 import { createSpacexProvider } from "../infra/spacex/spacex-provider.js";
 import type { Database } from "../infra/postgres/schema.js";
-
-/** A logger that prints nothing, for wiring under test. */
-export const silentLog = pino({ level: "silent" });
 
 let flightNumber = 1000;
 
@@ -27,7 +23,7 @@ export function spacexLaunchDoc(l: { id: string; launchpad: string | null; dateU
 }
 
 /** Sync settings against a fixture server; the interval is an hour unless given. */
-export function syncSettings(apiUrl: string, intervalMs = 3_600_000): SyncSettings {
+export function syncSettings(apiUrl: string, intervalMs = 3_600_000): Pick<Config, "orchestrator" | "spacex"> {
   return { orchestrator: { intervalMs }, spacex: { apiUrl, timeoutMs: 5_000, launchpadsMaxAgeMs: 30 * 86_400_000 } };
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { backoffDelay, parseRetryAfter, type RetryInfo, type RetryPolicy, sleep, withRetry } from "./retry.js";
+import { parseRetryAfter, type RetryInfo, type RetryPolicy, sleep, withRetry } from "./retry.js";
 
 const policy: RetryPolicy = { retries: 3, baseDelayMs: 2, maxDelayMs: 50 };
 const transient = () => ({ retryable: true });
@@ -17,14 +17,6 @@ function failingTimes(failures: number, error: unknown = new Error("boom")) {
     calls: () => calls,
   };
 }
-
-describe("backoffDelay", () => {
-  it("doubles the ceiling per attempt and keeps half of it fixed", () => {
-    const p: RetryPolicy = { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, p, () => 0)), [50, 100, 200, 400, 500]);
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, p, () => 0.999999)), [100, 200, 400, 800, 1000]);
-  });
-});
 
 describe("parseRetryAfter", () => {
   const now = Date.parse("2026-01-01T00:00:00Z");

@@ -1,7 +1,9 @@
+import { backoffDelay } from "../backoff/backoff.js";
+
 /**
- * Retries with exponential backoff and jitter. The project has no retry library, and this
- * policy is small enough to own: it is exported so the rest of the client (and its tests)
- * share one definition of "how long do we wait, and when do we stop".
+ * Retries with exponential backoff and jitter (pkg/backoff): when to stop, how long to wait,
+ * and what the server asked for. p-retry does not fit: a `Retry-After` longer than the cap
+ * must end the retries, not stretch them.
  */
 
 /** How many times to try again and how long to wait between attempts. */
@@ -63,17 +65,8 @@ function delayBeforeRetry(error: unknown, attempt: number, options: RetryOptions
   if (!verdict.retryable) return undefined;
   const floor = verdict.retryAfterMs ?? 0;
   if (floor > options.policy.maxDelayMs) return undefined;
-  return Math.max(floor, backoffDelay(attempt, options.policy, options.random ?? Math.random));
-}
-
-/**
- * "Equal jitter": half of the exponential ceiling is fixed, half is random. The fixed half
- * guarantees real spacing between attempts; the random half keeps replicas that failed
- * together from retrying together.
- */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const backoff = { firstMs: options.policy.baseDelayMs, maxMs: options.policy.maxDelayMs };
+  return Math.max(floor, backoffDelay(attempt, backoff, options.random ?? Math.random));
 }
 
 /**

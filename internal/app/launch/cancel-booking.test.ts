@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DomainError } from "../../domain/errors.js";
 import { bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
-import { useBookingUseCases } from "../../testkit/booking-use-cases.js";
+import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 
 const NOW = new Date("2049-03-01T12:00:00Z");
 

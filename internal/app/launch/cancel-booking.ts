@@ -1,13 +1,14 @@
 import type { Booking } from "../../domain/launch/booking.js";
 import { DomainError } from "../../domain/errors.js";
-import { bookingCancelled, launchCancelled, type DomainEvent } from "../../domain/launch/events.js";
-import type { Clock, UnitOfWork } from "../ports.js";
+import { bookingCancelled, type LaunchEvent, launchCancelled } from "../../domain/launch/events.js";
+import type { Clock } from "../ports.js";
+import type { LaunchUnitOfWork } from "./ports.js";
 
 /**
  * Cancels a booking by ticket id (rule 7): frees its seat, cancels the launch when it was the
  * last passenger, and records the events. Cancelling twice returns the cancelled booking.
  */
-export function createCancelBooking(deps: { uow: UnitOfWork; clock: Clock }) {
+export function createCancelBooking(deps: { uow: LaunchUnitOfWork; clock: Clock }) {
   return (ticketId: string): Promise<Booking> =>
     deps.uow.run(async (tx) => {
       const current = await tx.bookings.get(ticketId);
@@ -22,7 +23,7 @@ export function createCancelBooking(deps: { uow: UnitOfWork; clock: Clock }) {
       if (!cancelled) return (await tx.bookings.get(ticketId)) ?? current;
 
       const launch = await tx.launches.releaseSeat(current.launchId, now);
-      const events: DomainEvent[] = [bookingCancelled(cancelled)];
+      const events: LaunchEvent[] = [bookingCancelled(cancelled)];
       if (launch.status === "cancelled") events.push(launchCancelled(launch));
       await tx.outbox.add(events);
       return cancelled;

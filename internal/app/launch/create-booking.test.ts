@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createUseCases } from "../../../cmd/wiring/launch.js";
+import { createLaunchUseCases } from "../../../cmd/wiring/launch.js";
 import { DomainError } from "../../domain/errors.js";
 import { addSpacexLaunch, bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
-import { useBookingUseCases } from "../../testkit/booking-use-cases.js";
+import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 
 /** "Now" for every test: noon UTC on 2049-03-01 (a Monday), 07:00 at the Cape. */
 const NOW = new Date("2049-03-01T12:00:00Z");
@@ -70,7 +70,7 @@ describe("CreateBooking", () => {
 
   it("decides 'after today' in the pad's time zone", async () => {
     // 02:00 UTC on 2049-03-02 is still 2049-03-01 at the Cape (UTC-5) but already 03-02 in UTC.
-    const early = createUseCases({ db: ctx.handle.db, launchCapacity: 3, clock: () => new Date("2049-03-02T02:00:00Z") });
+    const early = createLaunchUseCases({ db: ctx.handle.db, launchCapacity: 3, clock: () => new Date("2049-03-02T02:00:00Z") });
     const b = await early.createBooking(bookingRequest({ launchDate: "2049-03-02", destination: "moon" }));
     assert.equal(b.launchDate, "2049-03-02");
     const e = await rejects(() => early.createBooking(bookingRequest({ launchDate: "2049-03-01" })), "invalid", "INVALID_FIELDS");

@@ -2,13 +2,14 @@ import { type Booking, type BookingRequest, requestFingerprint, validateBookingR
 import { DomainError } from "../../domain/errors.js";
 import { bookingCreated } from "../../domain/launch/events.js";
 import { assertBookable } from "../../domain/launch/launchpad.js";
-import type { Clock, IdGenerator, UnitOfWork } from "../ports.js";
+import type { Clock, IdGenerator } from "../ports.js";
+import type { LaunchUnitOfWork } from "./ports.js";
 
 /**
  * Books one passenger (SPEC §3 rules 1-8). Everything is decided and written in one
  * transaction: the seat, the booking and its BookingCreated event commit together or not at all.
  */
-export function createCreateBooking(deps: { uow: UnitOfWork; clock: Clock; ids: IdGenerator; launchCapacity: number }) {
+export function createCreateBooking(deps: { uow: LaunchUnitOfWork; clock: Clock; ids: IdGenerator; launchCapacity: number }) {
   return async (request: BookingRequest): Promise<Booking> => {
     const now = deps.clock();
     const req = validateBookingRequest(request, now);

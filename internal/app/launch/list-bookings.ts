@@ -1,9 +1,10 @@
 import type { Booking } from "../../domain/launch/booking.js";
 import { invalidFields } from "../../domain/errors.js";
-import type { BookingFilter, Page, PageRequest, UnitOfWork } from "../ports.js";
+import type { Page, PageRequest } from "../ports.js";
+import type { BookingFilter, LaunchUnitOfWork } from "./ports.js";
 
 /** Lists bookings newest first, one keyset page at a time. */
-export function createListBookings(deps: { uow: UnitOfWork }) {
+export function createListBookings(deps: { uow: LaunchUnitOfWork }) {
   return async (filter: BookingFilter, page: PageRequest): Promise<Page<Booking>> => {
     if (filter.fromLaunchDate && filter.toLaunchDate && filter.fromLaunchDate > filter.toLaunchDate) {
       throw invalidFields([{ field: "to_launch_date", rule: "date.range", message: "must not be before from_launch_date" }]);

@@ -1,8 +1,9 @@
 import { invalidFields } from "../../domain/errors.js";
-import type { LaunchFilter, LaunchListItem, Page, PageRequest, UnitOfWork } from "../ports.js";
+import type { Page, PageRequest } from "../ports.js";
+import type { LaunchFilter, LaunchListItem, LaunchUnitOfWork } from "./ports.js";
 
 /** Lists our launches and SpaceX's side by side, by pad-local date. */
-export function createListLaunches(deps: { uow: UnitOfWork }) {
+export function createListLaunches(deps: { uow: LaunchUnitOfWork }) {
   return async (filter: LaunchFilter, page: PageRequest): Promise<Page<LaunchListItem>> => {
     if (filter.fromDate && filter.toDate && filter.fromDate > filter.toDate) {
       throw invalidFields([{ field: "to_date", rule: "date.range", message: "must not be before from_date" }]);

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Booking } from "../../domain/launch/booking.js";
 import { DomainError } from "../../domain/errors.js";
-import type { LaunchListItem, Page } from "../ports.js";
-import { useBookingUseCases } from "../../testkit/booking-use-cases.js";
+import type { Page } from "../ports.js";
+import type { LaunchListItem } from "./ports.js";
+import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 import { addSpacexLaunch, bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
 
 const NOW = new Date("2049-03-01T12:00:00Z");

@@ -73,8 +73,6 @@ export interface SyncSession {
   transaction<T>(fn: (tx: SyncTx) => Promise<T>): Promise<T>;
   /** Records a run outside any transaction (for failures, after the rollback). */
   recordRun(run: SyncRun): Promise<void>;
-  /** SQL round trips made by this session so far (a diagnostic for logs and the bench). */
-  readonly roundTrips: number;
 }
 
 /** What `SyncLock.runExclusive` returns: fn's value, or that another runner holds the lock. */

@@ -3,15 +3,16 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createSync, type Sync } from "../../../cmd/wiring/spacex-sync.js";
-import { createUseCases, type UseCases } from "../../../cmd/wiring/launch.js";
+import { createSpacexSync, type SpacexSync } from "../../../cmd/wiring/spacex-sync.js";
+import { createLaunchUseCases, type LaunchUseCases } from "../../../cmd/wiring/launch.js";
 import { resolveFixturesDir } from "../../testkit/spacex-fixture-server/fixtures.js";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../testkit/spacex-fixture-server/server.js";
 import { DomainError } from "../../domain/errors.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
-import { silentLog, spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
+import { spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
+import { silentLog } from "../../testkit/logs.js";
 
 const DAY = 86_400_000;
 const NEW_PAD = "cccccccccccccccccccc0001";
@@ -21,8 +22,8 @@ let handle: DatabaseHandle;
 let dropDatabase: () => Promise<void>;
 let fixturesDir: string;
 let fixture: SpacexFixtureServer;
-let uc: UseCases;
-let sync: Sync;
+let uc: LaunchUseCases;
+let sync: SpacexSync;
 
 /** SpaceX's pads as of "later": Kennedy retired, STLS finished, Vandenberg 4E moved zone, one new pad. */
 async function writeChangedPads(dir: string): Promise<void> {
@@ -47,8 +48,8 @@ before(async () => {
   await writeChangedPads(fixturesDir);
   fixture = await startSpacexFixtureServer({ fixturesDir, shiftYears: 27 });
   const clock = () => now;
-  uc = createUseCases({ db: handle.db, launchCapacity: 5, clock });
-  sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: silentLog, clock });
+  uc = createLaunchUseCases({ db: handle.db, launchCapacity: 5, clock });
+  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url), log: silentLog, clock });
 });
 after(async () => {
   await fixture?.close();

@@ -16,7 +16,7 @@ export interface SyncJobRequest {
  * skipped because another runner holds the lock or the last success is recent enough.
  */
 export type SyncOutcome =
-  | { readonly kind: "ran"; readonly run: SyncRun; readonly roundTrips: number }
+  | { readonly kind: "ran"; readonly run: SyncRun }
   | { readonly kind: "locked" }
   | { readonly kind: "not_due"; readonly lastSuccessAt: Date };
 
@@ -24,8 +24,6 @@ export interface SyncJobDeps {
   readonly lock: SyncLock;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  /** Told once per request, whatever the outcome (logs, metrics). */
-  readonly onOutcome?: (job: SyncJob, outcome: SyncOutcome) => void;
 }
 
 /**
@@ -65,7 +63,7 @@ export async function runSyncJob(
     };
     try {
       const run = await work(session, (counts) => runOf("succeeded", undefined, counts));
-      return { kind: "ran", run, roundTrips: session.roundTrips };
+      return { kind: "ran", run };
     } catch (error) {
       const run = runOf("failed", syncErrorText(error), NO_COUNTS);
       try {
@@ -73,10 +71,8 @@ export async function runSyncJob(
       } catch (recordError) {
         throw new Error(`sync ${job.name} failed (${run.error}) and the failure could not be recorded`, { cause: recordError });
       }
-      return { kind: "ran", run, roundTrips: session.roundTrips };
+      return { kind: "ran", run };
     }
   });
-  const outcome: SyncOutcome = held.acquired ? held.value : { kind: "locked" };
-  deps.onOutcome?.(job.name, outcome);
-  return outcome;
+  return held.acquired ? held.value : { kind: "locked" };
 }

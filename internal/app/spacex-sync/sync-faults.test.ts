@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { createSync, type Sync } from "../../../cmd/wiring/spacex-sync.js";
-import { createUseCases, type UseCases } from "../../../cmd/wiring/launch.js";
+import { createSpacexSync, type SpacexSync } from "../../../cmd/wiring/spacex-sync.js";
+import { createLaunchUseCases, type LaunchUseCases } from "../../../cmd/wiring/launch.js";
 import { type SpacexFixtureFault, type SpacexFixtureServer, startSpacexFixtureServer } from "../../testkit/spacex-fixture-server/server.js";
 import type { Booking } from "../../domain/launch/booking.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
-import { fastFailingProvider, mirrorSnapshot, silentLog, spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
+import { fastFailingProvider, mirrorSnapshot, spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
+import { silentLog } from "../../testkit/logs.js";
 
 const NOW = new Date("2049-06-01T12:00:00Z");
 /** Moves on a second per reading, so runs are ordered in time as they are in real life. */
@@ -19,8 +20,8 @@ const CONFLICT = "bbbbbbbbbbbbbbbbbbbb0001";
 let handle: DatabaseHandle;
 let dropDatabase: () => Promise<void>;
 let fixture: SpacexFixtureServer;
-let uc: UseCases;
-let sync: Sync;
+let uc: LaunchUseCases;
+let sync: SpacexSync;
 let victim: Booking;
 
 before(async () => {
@@ -28,10 +29,10 @@ before(async () => {
   dropDatabase = tdb.drop;
   handle = openDatabase({ dsn: tdb.dsn, poolMax: 5 });
   fixture = await startSpacexFixtureServer({ shiftYears: 27 });
-  uc = createUseCases({ db: handle.db, launchCapacity: 5, clock });
+  uc = createLaunchUseCases({ db: handle.db, launchCapacity: 5, clock });
   // Small pages so "a lost page" has pages to lose; no retries and a short timeout keep faults fast.
   const provider = fastFailingProvider(fixture.url, { timeoutMs: 300, pageSize: 4 });
-  sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: silentLog, clock, provider });
+  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url), log: silentLog, clock, provider });
 
   // A first, healthy run fills the mirror; then SpaceX announces a launch on our booked day.
   const firstRun = await sync.syncSpacexLaunches({ trigger: "startup" });

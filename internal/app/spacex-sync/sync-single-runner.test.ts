@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { createSync } from "../../../cmd/wiring/spacex-sync.js";
+import { createSpacexSync } from "../../../cmd/wiring/spacex-sync.js";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../testkit/spacex-fixture-server/server.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { createSyncStatusReader } from "../../infra/postgres/spacex-sync/sync-runs.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
 import { type ScriptProcess, spawnScript } from "../../testkit/processes.js";
-import { advisoryLocksHeld, mirrorSnapshot, silentLog, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
+import { advisoryLocksHeld, mirrorSnapshot, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
+import { silentLog } from "../../testkit/logs.js";
 
 const RUNNER = fileURLToPath(new URL("./testdata/sync-runner.ts", import.meta.url));
 /** Held requests never answer: the run that got the lock stays inside its fetch until we say. */
@@ -49,7 +50,7 @@ function runner(env: { timeoutMs: number; retries: number }): ScriptProcess {
 
 const outcomeOf = async (p: ScriptProcess) => JSON.parse((await p.waitForLine(/^outcome /)).slice("outcome ".length)) as { kind: string; outcome?: string };
 const syncRuns = async () => (await sql<{ id: string }>`select id from sync_runs`.execute(handle.db)).rows;
-const reader = () => createSyncStatusReader(handle.pool);
+const reader = () => createSyncStatusReader(handle.db);
 
 describe("SpaceX sync: one runner across processes", () => {
   it("lets exactly one of three processes started together run; the others skip, and no lock is left", async () => {
@@ -98,7 +99,7 @@ describe("SpaceX sync: one runner across processes", () => {
     assert.deepEqual(await mirrorSnapshot(handle.db), mirror, "and changed nothing");
 
     fixture.setFault(null);
-    const sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: silentLog });
+    const sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url), log: silentLog });
     const outcome = await sync.syncSpacexLaunches({ trigger: "schedule" });
     assert.equal(outcome.kind === "ran" && outcome.run.outcome, "succeeded");
     assert.equal(await advisoryLocksHeld(handle.db), 0);

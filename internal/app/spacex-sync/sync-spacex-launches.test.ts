@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createSync, type Sync } from "../../../cmd/wiring/spacex-sync.js";
-import { createUseCases, type UseCases } from "../../../cmd/wiring/launch.js";
+import { createSpacexSync, type SpacexSync } from "../../../cmd/wiring/spacex-sync.js";
+import { createLaunchUseCases, type LaunchUseCases } from "../../../cmd/wiring/launch.js";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../testkit/spacex-fixture-server/server.js";
 import type { Booking } from "../../domain/launch/booking.js";
 import { DomainError } from "../../domain/errors.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
-import { silentLog, spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
+import { spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
 import type { SyncOutcome } from "./run-sync-job.js";
+import { silentLog } from "../../testkit/logs.js";
 
 // The fixtures' 2022 schedule moved 27 years ahead; "now" is months before its first launch.
 const NOW = new Date("2049-06-01T12:00:00Z");
@@ -23,8 +24,8 @@ const X3 = "aaaaaaaaaaaaaaaaaaaa0003";
 let handle: DatabaseHandle;
 let dropDatabase: () => Promise<void>;
 let fixture: SpacexFixtureServer;
-let uc: UseCases;
-let sync: Sync;
+let uc: LaunchUseCases;
+let sync: SpacexSync;
 let now = NOW;
 let first: SyncOutcome;
 const b: Record<string, Booking> = {};
@@ -46,8 +47,8 @@ before(async () => {
   fixture.addLaunch(spacexLaunchDoc({ id: X2, launchpad: PADS.vandenberg, dateUtc: "2049-08-03T18:00:00Z" }));
   fixture.addLaunch(spacexLaunchDoc({ id: X3, launchpad: PADS.cape, dateUtc: "2049-08-10T16:00:00Z", precision: "day" }));
   const clock = () => now;
-  uc = createUseCases({ db: handle.db, launchCapacity: 5, clock });
-  sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url, HOUR), log: silentLog, clock });
+  uc = createLaunchUseCases({ db: handle.db, launchCapacity: 5, clock });
+  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url, HOUR), log: silentLog, clock });
 
   // Booked while the mirror is still empty, as if SpaceX announced these launches afterwards.
   b.k0706a = await book("Ann", PADS.kennedy, "2049-07-06", "mars");

@@ -1,5 +1,5 @@
 import type { Booking } from "../../domain/launch/booking.js";
-import { bookingCancelled, type DomainEvent, launchCancelled } from "../../domain/launch/events.js";
+import { bookingCancelled, type LaunchEvent, launchCancelled } from "../../domain/launch/events.js";
 import { BLOCKING_PRECISIONS } from "../../domain/spacex-sync/sync.js";
 import { runSyncJob, type SyncJobDeps, type SyncJobRequest, type SyncOutcome } from "./run-sync-job.js";
 import type { SpacexConflicts, SpacexProvider } from "./ports.js";
@@ -37,14 +37,14 @@ export type SyncSpacexLaunches = ReturnType<typeof createSyncSpacexLaunches>;
  * One BookingCancelled per cancelled booking, then the LaunchCancelled of its launch: the
  * order a consumer of that launch's events (ordered by launch id) should see them in.
  */
-function conflictEvents(conflicts: SpacexConflicts): DomainEvent[] {
+function conflictEvents(conflicts: SpacexConflicts): LaunchEvent[] {
   const byLaunch = new Map<string, Booking[]>();
   for (const booking of conflicts.bookings) {
     const list = byLaunch.get(booking.launchId);
     if (list) list.push(booking);
     else byLaunch.set(booking.launchId, [booking]);
   }
-  const events: DomainEvent[] = [];
+  const events: LaunchEvent[] = [];
   for (const launch of conflicts.launches) {
     for (const booking of byLaunch.get(launch.id) ?? []) events.push(bookingCancelled(booking));
     events.push(launchCancelled(launch));

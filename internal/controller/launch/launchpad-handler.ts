@@ -1,6 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { LaunchpadService, LaunchpadStatus } from "../../../gen/spacet/v1/launchpad_pb.js";
-import type { GetLaunchpad, ListLaunchpads } from "../../app/launch/list-launchpads.js";
+import type { GetLaunchpad } from "../../app/launch/get-launchpad.js";
+import type { ListLaunchpads } from "../../app/launch/list-launchpads.js";
 import type { LaunchpadStatus as DomainStatus } from "../../domain/launch/launchpad.js";
 import { enumWord } from "../from-proto.js";
 import { launchpadToProto } from "./to-proto.js";

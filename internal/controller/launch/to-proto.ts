@@ -11,7 +11,7 @@ import {
 } from "../../../gen/spacet/v1/launch_pb.js";
 import { type Launchpad as LaunchpadMsg, LaunchpadSchema, LaunchpadStatus } from "../../../gen/spacet/v1/launchpad_pb.js";
 import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";
-import type { LaunchListItem } from "../../app/ports.js";
+import type { LaunchListItem } from "../../app/launch/ports.js";
 import type { Booking } from "../../domain/launch/booking.js";
 import { blocksPad } from "../../domain/launch/launch.js";
 import type { Launchpad } from "../../domain/launch/launchpad.js";

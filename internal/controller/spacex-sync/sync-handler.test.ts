@@ -2,19 +2,20 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { createSync, type Sync } from "../../../cmd/wiring/spacex-sync.js";
+import { createSpacexSync, type SpacexSync } from "../../../cmd/wiring/spacex-sync.js";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../../testkit/spacex-fixture-server/server.js";
 import { SyncService } from "../../../gen/spacet/v1/sync_pb.js";
 import { createHttpTranscoder } from "../../../pkg/http-transcoder/index.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
-import { fastFailingProvider, silentLog, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
+import { fastFailingProvider, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
 import { createSyncHandler } from "./sync-handler.js";
+import { silentLog } from "../../testkit/logs.js";
 
 let handle: DatabaseHandle;
 let dropDatabase: () => Promise<void>;
 let fixture: SpacexFixtureServer;
-let sync: Sync;
+let sync: SpacexSync;
 let server: Server;
 let base: string;
 
@@ -23,7 +24,7 @@ before(async () => {
   dropDatabase = tdb.drop;
   handle = openDatabase({ dsn: tdb.dsn, poolMax: 5 });
   fixture = await startSpacexFixtureServer({ shiftYears: 27 });
-  sync = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: silentLog });
+  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url), log: silentLog });
   const rest = createHttpTranscoder({
     services: [SyncService],
     routes: (router) => router.service(SyncService, createSyncHandler(sync)),
@@ -91,7 +92,7 @@ describe("SyncService over REST", () => {
   it("says another runner is running the sync instead of waiting for it", async () => {
     fixture.setFault({ kind: "timeout", route: "/launches/query" });
     const provider = fastFailingProvider(fixture.url, { timeoutMs: 60_000 });
-    const stuck = createSync({ pool: handle.pool, settings: syncSettings(fixture.url), log: silentLog, provider });
+    const stuck = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url), log: silentLog, provider });
     const abort = new AbortController();
     const holding = stuck.syncSpacexLaunches({ trigger: "schedule", force: true, signal: abort.signal });
     try {

@@ -1,32 +1,37 @@
 import type { Booking, CancellationReason } from "./booking.js";
 import type { Launch, LaunchCancelReason } from "./launch.js";
 
-/**
- * What happened, as the rest of the company hears it. Events are keyed by the launch they
- * belong to, so consumers see one launch's story in commit order.
- */
-export type DomainEvent =
-  | { readonly type: "BookingCreated"; readonly aggregateId: string; readonly booking: Booking; readonly launch: Launch }
-  | {
+/** Launch events belong to the launch they concern: bookings on one launch are one story. */
+export const LAUNCH_AGGREGATE = "launch";
+
+interface LaunchEventBase {
+  readonly aggregateType: typeof LAUNCH_AGGREGATE;
+  /** The launch id. */
+  readonly aggregateId: string;
+}
+
+/** What happened to a launch and its bookings, as the rest of the company hears it. */
+export type LaunchEvent =
+  | (LaunchEventBase & { readonly type: "BookingCreated"; readonly booking: Booking; readonly launch: Launch })
+  | (LaunchEventBase & {
       readonly type: "BookingCancelled";
-      readonly aggregateId: string;
       readonly booking: Booking;
       readonly reason: CancellationReason;
       readonly spacexLaunchId: string | undefined;
-    }
-  | { readonly type: "LaunchCancelled"; readonly aggregateId: string; readonly launch: Launch; readonly reason: LaunchCancelReason };
+    })
+  | (LaunchEventBase & { readonly type: "LaunchCancelled"; readonly launch: Launch; readonly reason: LaunchCancelReason });
 
-export function bookingCreated(booking: Booking, launch: Launch): DomainEvent {
-  return { type: "BookingCreated", aggregateId: launch.id, booking, launch };
+export function bookingCreated(booking: Booking, launch: Launch): LaunchEvent {
+  return { type: "BookingCreated", aggregateType: LAUNCH_AGGREGATE, aggregateId: launch.id, booking, launch };
 }
 
-export function bookingCancelled(booking: Booking): DomainEvent {
+export function bookingCancelled(booking: Booking): LaunchEvent {
   if (!booking.cancellation) throw new Error(`booking ${booking.id} is not cancelled`);
   const { reason, spacexLaunchId } = booking.cancellation;
-  return { type: "BookingCancelled", aggregateId: booking.launchId, booking, reason, spacexLaunchId };
+  return { type: "BookingCancelled", aggregateType: LAUNCH_AGGREGATE, aggregateId: booking.launchId, booking, reason, spacexLaunchId };
 }
 
-export function launchCancelled(launch: Launch): DomainEvent {
+export function launchCancelled(launch: Launch): LaunchEvent {
   if (launch.status !== "cancelled" || !launch.cancelReason) throw new Error(`launch ${launch.id} is not cancelled`);
-  return { type: "LaunchCancelled", aggregateId: launch.id, launch, reason: launch.cancelReason };
+  return { type: "LaunchCancelled", aggregateType: LAUNCH_AGGREGATE, aggregateId: launch.id, launch, reason: launch.cancelReason };
 }

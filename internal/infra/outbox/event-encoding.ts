@@ -1,70 +1,44 @@
-import { create, type JsonObject, toJson } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { BookingCancelledSchema, BookingCreatedSchema, LaunchCancelledSchema, LaunchCancelReason } from "../../../gen/spacet/events/v1/launch_events_pb.js";
-import { CancellationReason } from "../../../gen/spacet/v1/booking_pb.js";
-import { Destination } from "../../../gen/spacet/v1/launch_pb.js";
-import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";
-import type { DomainEvent } from "../../domain/launch/events.js";
+import { create, type DescMessage, type JsonObject, type MessageInitShape, toJson } from "@bufbuild/protobuf";
+import type { DomainEvent } from "../../domain/domain-event.js";
 
-/** Event type names on the wire: the protobuf message's full name (also `ce-type`). */
-export const EVENT_TYPES = {
-  BookingCreated: BookingCreatedSchema.typeName,
-  BookingCancelled: BookingCancelledSchema.typeName,
-  LaunchCancelled: LaunchCancelledSchema.typeName,
-} as const;
-
+/** A domain event as the outbox stores it. */
 export interface EncodedEvent {
-  readonly aggregateType: "launch";
+  readonly aggregateType: string;
   readonly aggregateId: string;
+  /** The event's name on the wire: its protobuf message's full name (also `ce-type`). */
   readonly eventType: string;
   /** The protobuf JSON mapping of the event message. */
   readonly payload: JsonObject;
 }
 
-/** Encodes a domain event as its events/v1 protobuf message in JSON form. */
-export function encodeEvent(event: DomainEvent): EncodedEvent {
-  const base = { aggregateType: "launch" as const, aggregateId: event.aggregateId, eventType: EVENT_TYPES[event.type] };
-  switch (event.type) {
-    case "BookingCreated": {
-      const { booking: b, launch } = event;
-      const msg = create(BookingCreatedSchema, {
-        bookingId: b.id,
-        launchId: launch.id,
-        launchpadId: b.launchpadId,
-        destination: toProtoEnum(Destination, b.destination),
-        launchDate: b.launchDate,
-        createTime: timestampFromDate(b.createdAt),
-        bookedSeats: launch.bookedSeats,
-        capacity: launch.capacity,
-      });
-      return { ...base, payload: toJson(BookingCreatedSchema, msg) as JsonObject };
-    }
-    case "BookingCancelled": {
-      const { booking: b } = event;
-      const msg = create(BookingCancelledSchema, {
-        bookingId: b.id,
-        launchId: b.launchId,
-        launchpadId: b.launchpadId,
-        destination: toProtoEnum(Destination, b.destination),
-        launchDate: b.launchDate,
-        reason: toProtoEnum(CancellationReason, event.reason),
-        spacexLaunchId: event.spacexLaunchId ?? "",
-        cancelTime: b.cancellation && timestampFromDate(b.cancellation.cancelledAt),
-      });
-      return { ...base, payload: toJson(BookingCancelledSchema, msg) as JsonObject };
-    }
-    case "LaunchCancelled": {
-      const { launch: l } = event;
-      const msg = create(LaunchCancelledSchema, {
-        launchId: l.id,
-        launchpadId: l.launchpadId,
-        destination: toProtoEnum(Destination, l.destination),
-        launchDate: l.launchDate,
-        reason: toProtoEnum(LaunchCancelReason, event.reason),
-        spacexLaunchId: l.spacexLaunchId ?? "",
-        cancelTime: l.cancelledAt && timestampFromDate(l.cancelledAt),
-      });
-      return { ...base, payload: toJson(LaunchCancelledSchema, msg) as JsonObject };
-    }
-  }
+/** How one kind of domain event becomes its events/v1 protobuf message. */
+export interface EventEncoder<E extends DomainEvent> {
+  readonly eventType: string;
+  encode(event: E): JsonObject;
+}
+
+/** The encoders of one aggregate type's events, one per event type (a missing one does not compile). */
+export type AggregateEncoders<E extends DomainEvent> = { readonly [T in E["type"]]: EventEncoder<Extract<E, { readonly type: T }>> };
+
+/** Encodes an event as `schema`'s message, built by `toMessage`, in protobuf JSON form. */
+export function protoEncoder<E extends DomainEvent, S extends DescMessage>(schema: S, toMessage: (event: E) => MessageInitShape<S>): EventEncoder<E> {
+  return { eventType: schema.typeName, encode: (event) => toJson(schema, create(schema, toMessage(event))) as JsonObject };
+}
+
+/** Encodes any registered domain event. */
+export type EncodeEvent = (event: DomainEvent) => EncodedEvent;
+
+/**
+ * The registry of every event the outbox carries: aggregate type → event type → encoder. A new
+ * context's events need only their entry here (and a topic per aggregate type for the relay);
+ * the writer, the relay and the topic routing stay as they are. An event without an encoder is
+ * a programming error: it fails the transaction that tried to write it, so nothing is lost.
+ */
+export function createEventEncoding(registry: Readonly<Record<string, Readonly<Record<string, EventEncoder<never>>>>>): EncodeEvent {
+  return (event) => {
+    const encoders = Object.hasOwn(registry, event.aggregateType) ? registry[event.aggregateType] : undefined;
+    const encoder = encoders && Object.hasOwn(encoders, event.type) ? (encoders[event.type] as EventEncoder<DomainEvent>) : undefined;
+    if (!encoder) throw new Error(`no outbox encoder for ${event.aggregateType} event ${event.type}`);
+    return { aggregateType: event.aggregateType, aggregateId: event.aggregateId, eventType: encoder.eventType, payload: encoder.encode(event) };
+  };
 }

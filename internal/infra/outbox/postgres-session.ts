@@ -1,25 +1,22 @@
 import { createHash } from "node:crypto";
+import { Kysely, type PostgresPool, type PostgresPoolClient, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { RunQuery } from "./postgres-store.js";
+import { backoffDelay } from "../../../pkg/backoff/backoff.js";
+import type { Logger } from "../../app/ports.js";
+import type { Database } from "../postgres/schema.js";
 
 /** The channel migrations/postgresql/0002_outbox.sql notifies after every outbox insert. */
 export const OUTBOX_CHANNEL = "spacet_outbox";
 
-const RECONNECT_FIRST_MS = 100;
-const RECONNECT_MAX_MS = 5_000;
-
-/** The subset of a pino logger the session uses. */
-export interface SessionLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+/** Reconnection backoff: 100 ms doubling to 5 s, with jitter. */
+const RECONNECT = { firstMs: 100, maxMs: 5_000 };
 
 export interface RelaySession {
   /**
-   * Runs one statement on the session, after the ones queued before it; rejects at once while
-   * disconnected, and if the connection is lost before its turn.
+   * Kysely over the session's one connection: statements run one at a time, in call order; a
+   * statement rejects at once while disconnected, and if the connection is lost before its turn.
    */
-  readonly run: RunQuery;
+  readonly db: Kysely<Database>;
   /** Ends the session (and with it every lease it holds) and stops reconnecting. */
   close(): Promise<void>;
 }
@@ -41,14 +38,14 @@ export function openRelaySession(opts: {
   applicationName: string;
   onNotify: () => void;
   onConnected: () => void;
-  log: SessionLogger;
+  log: Logger;
 }): RelaySession {
   let client: pg.Client | undefined;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
-  let delay = RECONNECT_FIRST_MS;
+  let failures = 0;
   let connecting: Promise<void> | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  let queue: Promise<void> = Promise.resolve();
 
   const drop = (c: pg.Client, err: unknown) => {
     if (client !== c) return;
@@ -56,14 +53,15 @@ export function openRelaySession(opts: {
     c.removeAllListeners("notification");
     void c.end().catch(() => undefined);
     if (closed) return;
-    opts.log.warn({ err, retryInMs: delay }, "outbox session lost; reconnecting");
-    schedule();
+    opts.log.warn({ err, retryInMs: schedule() }, "outbox session lost; reconnecting");
   };
 
-  const schedule = () => {
+  /** Plans the next connection attempt; returns its delay. */
+  const schedule = (): number => {
+    const delay = backoffDelay(++failures, RECONNECT);
     clearTimeout(reconnectTimer);
     reconnectTimer = setTimeout(() => void connect(), delay);
-    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+    return delay;
   };
 
   const connect = () =>
@@ -87,42 +85,45 @@ export function openRelaySession(opts: {
       } catch (err) {
         c.removeAllListeners("end");
         void c.end().catch(() => undefined);
-        if (!closed) {
-          opts.log.warn({ err, retryInMs: delay }, "outbox session cannot connect; retrying");
-          schedule();
-        }
+        if (!closed) opts.log.warn({ err, retryInMs: schedule() }, "outbox session cannot connect; retrying");
         return;
       }
       if (closed) return void (await c.end().catch(() => undefined));
       client = c;
-      delay = RECONNECT_FIRST_MS;
+      failures = 0;
       opts.onConnected();
     })().finally(() => (connecting = undefined)));
+
+  /**
+   * Kysely's pool, handing out the session's one connection in turns: the relay's passes share
+   * the session, and a connection runs one statement at a time, so they queue here (pg 9 no
+   * longer queues for us). A turn queued on a connection that was lost meanwhile fails like the
+   * statements in flight on it did, rather than running on the next connection, which does not
+   * hold the leases of the pass behind it.
+   */
+  const pool: PostgresPool = {
+    connect() {
+      const c = client;
+      if (!c) return Promise.reject(new Error("the outbox session is not connected"));
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      const turn = queue.then(() => {
+        if (client !== c) {
+          release();
+          throw new Error("the outbox session was lost");
+        }
+        return sessionClient(c, release, drop);
+      });
+      queue = queue.then(() => done);
+      return turn;
+    },
+    end: async () => undefined,
+  };
 
   void connect();
 
   return {
-    run<R>(text: string, values: readonly unknown[]) {
-      const c = client;
-      if (!c) return Promise.reject(new Error("the outbox session is not connected"));
-      // The relay's passes share the session, and a connection runs one statement at a time:
-      // they queue here (pg 9 no longer queues for us). A statement queued on a connection
-      // that was lost meanwhile fails like the statements in flight on it did, rather than
-      // running on the next connection, which does not hold the leases of the pass behind it.
-      const turn = queue.then(async () => {
-        if (client !== c) throw new Error("the outbox session was lost");
-        try {
-          // Named, so the server plans each of the relay's few statements once per session.
-          const result = await c.query({ name: statementName(text), text, values: values as unknown[] });
-          return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-        } catch (err) {
-          drop(c, err);
-          throw err;
-        }
-      });
-      queue = turn.catch(() => undefined);
-      return turn;
-    },
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     async close() {
       closed = true;
       clearTimeout(reconnectTimer);
@@ -135,6 +136,22 @@ export function openRelaySession(opts: {
       }
     },
   };
+}
+
+/** One turn on the session's connection; a failed statement drops the connection. */
+function sessionClient(c: pg.Client, release: () => void, drop: (c: pg.Client, err: unknown) => void): PostgresPoolClient {
+  return {
+    async query<R>(text: string, values: readonly unknown[]) {
+      try {
+        // Named, so the server plans each of the relay's few statements once per session.
+        return await c.query<R & pg.QueryResultRow>({ name: statementName(text), text, values: [...values] });
+      } catch (err) {
+        drop(c, err);
+        throw err;
+      }
+    },
+    release,
+  } as unknown as PostgresPoolClient;
 }
 
 const names = new Map<string, string>();

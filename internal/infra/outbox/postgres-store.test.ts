@@ -3,24 +3,23 @@ import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, it } from "node:test";
 import pg from "pg";
 import type { OutboxRelayStore, PassLease } from "./ports.js";
-import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
-import { createOutboxRelayRepository } from "./postgres-store.js";
+import { createTestDatabase, type TestDatabase, toleratingDrop } from "../../testkit/postgres.js";
+import { createOutboxRelayStore } from "./postgres-store.js";
 import { openRelaySession, type RelaySession } from "./postgres-session.js";
-import { toleratingDrop } from "./testdata/test-relay.js";
+import { quietLog } from "../../testkit/logs.js";
 
 let tdb: TestDatabase;
 let pool: pg.Pool;
 const sessions: RelaySession[] = [];
-const quiet = { info: () => undefined, warn: () => undefined };
 
 /** A relay's store on its own session; resolves once the session is connected. */
 async function openStore(): Promise<{ store: OutboxRelayStore; session: RelaySession }> {
   let connected!: () => void;
   const ready = new Promise<void>((r) => (connected = r));
-  const session = openRelaySession({ dsn: tdb.dsn, applicationName: "repo-test", onNotify: () => undefined, onConnected: () => connected(), log: quiet });
+  const session = openRelaySession({ dsn: tdb.dsn, applicationName: "repo-test", onNotify: () => undefined, onConnected: () => connected(), log: quietLog });
   sessions.push(session);
   await ready;
-  return { store: createOutboxRelayRepository(session.run), session };
+  return { store: createOutboxRelayStore(session.db), session };
 }
 
 /** Inserts `n` events of `aggregate` one per statement (seq = commit order) and returns their ids. */

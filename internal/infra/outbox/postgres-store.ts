@@ -1,16 +1,15 @@
 import { randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../postgres/schema.js";
 import type { OutboxRelayStore, PendingEvent } from "./ports.js";
 
-/** Runs one statement and returns its rows and row count. */
-export type RunQuery = <R>(text: string, values: readonly unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
-
 /**
- * The relay's SQL. `run` must always use the SAME session (outbox-relay-session.ts): a lease
+ * The relay's SQL. `db` must always use the SAME session (postgres-session.ts): a lease
  * records that session's backend pid, so the session ending frees every lease taken through
  * it; within the session, each pass owns its leases by token. Each statement runs on its own (autocommit),
  * so no transaction stays open while the relay talks to Pub/Sub.
  */
-export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
+export function createOutboxRelayStore(db: Kysely<Database>): OutboxRelayStore {
   return {
     async claim({ limit, leaseTtlMs, passes }) {
       // Ordering rule: an aggregate may be published only from its oldest unpublished event
@@ -34,8 +33,8 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
       //   from a snapshot and can be stale (another pass may have published the head
       //   meanwhile): loadPending reads afresh after the claim.
       const token = randomUUID();
-      const { rows } = await run<{ aggregate_id: string; seq: string }>(
-        `with recursive heads as (
+      const { rows } = await sql<{ aggregate_id: string; seq: string }>`
+        with recursive heads as (
            (select aggregate_id, seq, next_attempt_at from outbox
              where published_at is null
              order by aggregate_id, seq limit 1)
@@ -54,10 +53,10 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
                                  and l.expires_at > now()
                                  and l.owner_pid in (select pid from pg_stat_activity))
             order by d.next_attempt_at, d.seq
-            limit least($1::int, ceil((select count(*) from due) / $3::float8)::int)),
+            limit least(${limit}::int, ceil((select count(*) from due) / ${Math.max(1, passes)}::float8)::int)),
          leased as (
            insert into outbox_leases (aggregate_id, owner_pid, token, expires_at)
-           select aggregate_id, pg_backend_pid(), $4::uuid, now() + make_interval(secs => $2::float8 / 1000) from candidates
+           select aggregate_id, pg_backend_pid(), ${token}::uuid, now() + make_interval(secs => ${leaseTtlMs}::float8 / 1000) from candidates
            on conflict (aggregate_id) do update
               set owner_pid = excluded.owner_pid, token = excluded.token, expires_at = excluded.expires_at
             where outbox_leases.expires_at <= now()
@@ -65,9 +64,7 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
            returning aggregate_id)
          select h.aggregate_id, h.seq::text as seq
            from leased l join heads h using (aggregate_id)
-          order by h.next_attempt_at, h.seq`,
-        [limit, leaseTtlMs, Math.max(1, passes), token],
-      );
+          order by h.next_attempt_at, h.seq`.execute(db);
       return { token, aggregates: rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq })) };
     },
 
@@ -83,8 +80,8 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
       // (bench/outbox.ts). The payload travels as a JSON string, so it arrives exactly as
       // payload::text; created_at as whole epoch milliseconds, the precision of a JS Date.
       if (claimed.length === 0) return [];
-      const { rows } = await run<{ aggregate_id: string; events: string | null }>(
-        `select a.aggregate_id,
+      const { rows } = await sql<{ aggregate_id: string; events: string | null }>`
+        select a.aggregate_id,
                 (select json_agg(json_build_array(o.id, o.aggregate_type, o.event_type, o.payload::text,
                                                   floor(extract(epoch from o.created_at) * 1000),
                                                   o.attempts, o.next_attempt_at <= now())
@@ -92,10 +89,8 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
                    from (select * from outbox o
                           where o.aggregate_id = a.aggregate_id and o.published_at is null and o.seq >= a.head_seq
                           order by o.seq
-                          limit $3) o) as events
-           from unnest($1::text[], $2::bigint[]) as a(aggregate_id, head_seq)`,
-        [claimed.map((c) => c.aggregateId), claimed.map((c) => c.headSeq), Math.ceil(limit / claimed.length)],
-      );
+                          limit ${Math.ceil(limit / claimed.length)}) o) as events
+           from unnest(${claimed.map((c) => c.aggregateId)}::text[], ${claimed.map((c) => c.headSeq)}::bigint[]) as a(aggregate_id, head_seq)`.execute(db);
       return rows.flatMap((r) => (r.events === null ? [] : (JSON.parse(r.events) as EventTuple[]).map((e) => toPendingEvent(r.aggregate_id, e))));
     },
 
@@ -107,40 +102,31 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
       // pass's lease died or expired. A failure is recorded on the aggregate's head (attempts, last_error) and its
       // delay applied to all its pending events, which keeps them out of the claim's due-index
       // scan while it backs off. The two UPDATEs touch disjoint rows (published ids excluded).
-      await run(
-        `with marked as (
+      const aggregateIds = lease.aggregates.map((a) => a.aggregateId);
+      await sql`
+        with marked as (
            update outbox set published_at = now()
-            where id = any($1::uuid[]) and published_at is null),
+            where id = any(${published}::uuid[]) and published_at is null),
          failures as (
-           select * from unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) as f(aggregate_id, event_id, error, retry_in_ms)),
+           select * from unnest(${failures.map((f) => f.aggregateId)}::text[], ${failures.map((f) => f.eventId)}::uuid[],
+                                ${failures.map((f) => f.error)}::text[], ${failures.map((f) => Math.max(0, Math.round(f.retryInMs)))}::int[])
+                    as f(aggregate_id, event_id, error, retry_in_ms)),
          backed_off as (
            update outbox o
               set attempts = o.attempts + case when o.id = f.event_id then 1 else 0 end,
                   last_error = case when o.id = f.event_id then f.error else o.last_error end,
                   next_attempt_at = now() + make_interval(secs => f.retry_in_ms::float8 / 1000)
              from failures f
-            where o.aggregate_id = f.aggregate_id and o.published_at is null and o.id <> all($1::uuid[])),
+            where o.aggregate_id = f.aggregate_id and o.published_at is null and o.id <> all(${published}::uuid[])),
          released as (
-           delete from outbox_leases where aggregate_id = any($6::text[]) and token = $7::uuid)
-         select 1`,
-        [
-          published,
-          failures.map((f) => f.aggregateId),
-          failures.map((f) => f.eventId),
-          failures.map((f) => f.error),
-          failures.map((f) => Math.max(0, Math.round(f.retryInMs))),
-          lease.aggregates.map((a) => a.aggregateId),
-          lease.token,
-        ],
-      );
+           delete from outbox_leases where aggregate_id = any(${aggregateIds}::text[]) and token = ${lease.token}::uuid)
+         select 1`.execute(db);
     },
 
     async nextRetryInMs() {
-      const { rows } = await run<{ ms: number | null }>(
-        `select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
-           from outbox where published_at is null and next_attempt_at > now()`,
-        [],
-      );
+      const { rows } = await sql<{ ms: number | null }>`
+        select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+           from outbox where published_at is null and next_attempt_at > now()`.execute(db);
       const ms = rows[0]?.ms;
       return ms === null || ms === undefined ? undefined : Math.max(0, ms);
     },
@@ -149,19 +135,17 @@ export function createOutboxRelayRepository(run: RunQuery): OutboxRelayStore {
       // Bounded batches through the outbox_published index, so retention never holds locks on
       // a large range or bloats one transaction. Leases left by relays that vanished are
       // swept here too (a live relay's passes always release their own at settle).
-      const { rowCount } = await run(
-        `with expired as (
+      const { numAffectedRows } = await sql`
+        with expired as (
            select id from outbox
-            where published_at is not null and published_at < now() - make_interval(secs => $1::float8 / 1000)
+            where published_at is not null and published_at < now() - make_interval(secs => ${retentionMs}::float8 / 1000)
             order by published_at
-            limit $2),
+            limit ${limit}),
          stale_leases as (
            delete from outbox_leases
             where expires_at <= now() or owner_pid not in (select pid from pg_stat_activity))
-         delete from outbox o using expired e where o.id = e.id`,
-        [retentionMs, limit],
-      );
-      return rowCount;
+         delete from outbox o using expired e where o.id = e.id`.execute(db);
+      return Number(numAffectedRows ?? 0);
     },
   };
 }

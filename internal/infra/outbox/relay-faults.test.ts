@@ -5,12 +5,13 @@ import pg from "pg";
 import type { ReceivedEvent } from "../../../examples/echo-consumer/subscribe-events.js";
 import { spawnScript } from "../../testkit/processes.js";
 import { startPubsubEmulator } from "../../testkit/pubsub-emulator.js";
-import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { createTestDatabase, type TestDatabase, toleratingDrop } from "../../testkit/postgres.js";
 import { createPubsubClient } from "./pubsub-client.js";
 import { startOutboxRelay } from "../../../cmd/wiring/outbox.js";
 import { collectEvents, type EventCollector, testEmulator, uniqueName } from "../../testkit/pubsub-env.js";
 import { startTcpGate } from "./testdata/tcp-gate.js";
-import { insertEvents, silentLog, toleratingDrop } from "./testdata/test-relay.js";
+import { insertEvents } from "./testdata/test-relay.js";
+import { silentLog } from "../../testkit/logs.js";
 
 /** The issue asks for 30 s: longer than gax's retry window of one publish and than the relay's backoff cap. */
 const OUTAGE_MS = 30_000;

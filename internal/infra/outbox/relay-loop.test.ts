@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { backoffDelay } from "../../../pkg/backoff/backoff.js";
 import type { EventPublisher, OutboxRelayStore, PassLease } from "./ports.js";
-import { createOutboxRelay } from "./relay.js";
+import { quietLog } from "../../testkit/logs.js";
+import { createOutboxRelay, DEFAULT_RELAY_BACKOFF } from "./relay.js";
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const publisher: EventPublisher = { publish: async () => "1", resumePublishing: () => undefined, deadlineMs: 1_000 };
 const nothing: PassLease = { token: "t", aggregates: [] };
 
@@ -31,7 +32,7 @@ describe("outbox relay loop", () => {
       nextRetryInMs: () => (scripted ? new Promise((resolve) => answers.push(resolve)) : Promise.resolve(undefined)),
       deletePublished: async () => 0,
     };
-    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quiet });
+    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quietLog });
     try {
       relay.start();
       await until(() => answers.length === 1, "the first question");
@@ -66,7 +67,7 @@ describe("outbox relay loop", () => {
       nextRetryInMs: async () => undefined,
       deletePublished: async () => 0,
     };
-    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, concurrency: 3, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quiet });
+    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, concurrency: 3, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quietLog });
     relay.start();
     await until(() => releases.length === 3, "three passes holding leases");
     await new Promise((r) => setImmediate(r));
@@ -78,5 +79,11 @@ describe("outbox relay loop", () => {
     await until(() => inFlight === 0, "the passes in flight to finish");
     await stopped;
     assert.equal(maxInFlight, 3);
+  });
+});
+
+describe("DEFAULT_RELAY_BACKOFF", () => {
+  it("defaults to 1 s doubling up to a minute", () => {
+    assert.deepEqual([1, 2, 7, 8].map((n) => backoffDelay(n, DEFAULT_RELAY_BACKOFF, () => 1)), [1_000, 2_000, 60_000, 60_000]);
   });
 });

@@ -1,12 +1,7 @@
-import { type BackoffPolicy, retryDelayMs } from "./relay-backoff.js";
-import { toPubsubMessage } from "./relay-message.js";
+import { type Backoff, backoffDelay } from "../../../pkg/backoff/backoff.js";
+import type { Logger } from "../../app/ports.js";
 import type { AggregateFailure, EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
-
-/** The subset of a pino logger a pass uses. */
-export interface PassLogger {
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+import { toPubsubMessage } from "./relay-message.js";
 
 export interface RelayPassDeps {
   readonly store: OutboxRelayStore;
@@ -20,8 +15,8 @@ export interface RelayPassDeps {
   /** Passes the relay may run at once: a pass claims at most its share of the due aggregates. */
   readonly concurrency: number;
   readonly leaseTtlMs: number;
-  readonly backoff: BackoffPolicy;
-  readonly log: PassLogger;
+  readonly backoff: Backoff;
+  readonly log: Logger;
   /** Called as soon as Pub/Sub acknowledged an event (before it is marked): for lag metrics and the bench. */
   readonly onPublished?: (event: PendingEvent) => void;
 }
@@ -104,7 +99,7 @@ async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEve
     aggregateId: event.aggregateId,
     eventId: event.id,
     error: describe(err),
-    retryInMs: retryDelayMs(event.attempts + 1, deps.backoff),
+    retryInMs: backoffDelay(event.attempts + 1, deps.backoff),
   });
 
   const topic = deps.topics[head.aggregateType];

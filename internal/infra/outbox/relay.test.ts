@@ -3,19 +3,20 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { create, type DescMessage, equals, fromJsonString, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createSync } from "../../../cmd/wiring/spacex-sync.js";
-import { createUseCases, type UseCases } from "../../../cmd/wiring/launch.js";
+import { createSpacexSync } from "../../../cmd/wiring/spacex-sync.js";
+import { createLaunchUseCases, type LaunchUseCases } from "../../../cmd/wiring/launch.js";
 import type { ReceivedEvent } from "../../../examples/echo-consumer/subscribe-events.js";
 import { BookingCancelledSchema, BookingCreatedSchema, LaunchCancelledSchema, LaunchCancelReason } from "../../../gen/spacet/events/v1/launch_events_pb.js";
 import { CancellationReason } from "../../../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../../../gen/spacet/v1/launch_pb.js";
 import { bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
-import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
+import { createTestDatabase, type TestDatabase, toleratingDrop } from "../../testkit/postgres.js";
 import { syncSettings } from "../../testkit/spacex-sync.js";
 import { type DatabaseHandle, openDatabase } from "../postgres/db.js";
 import { createPubsubClient } from "./pubsub-client.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "../../testkit/pubsub-env.js";
-import { insertEvents, silentLog, startTestRelay, toleratingDrop } from "./testdata/test-relay.js";
+import { insertEvents, startTestRelay } from "./testdata/test-relay.js";
+import { silentLog } from "../../testkit/logs.js";
 
 const NOW = new Date("2049-06-01T12:00:00Z");
 const SPACEX_LAUNCH = "bbbbbbbbbbbbbbbbbbbb0001";
@@ -24,7 +25,7 @@ let tdb: TestDatabase;
 let handle: DatabaseHandle;
 let emu: TestEmulator;
 let admin: PubSub;
-let uc: UseCases;
+let uc: LaunchUseCases;
 const cleanups: Array<() => Promise<void>> = [];
 
 before(async () => {
@@ -32,7 +33,7 @@ before(async () => {
   handle = openDatabase({ dsn: tdb.dsn, poolMax: 5 });
   toleratingDrop(handle.pool);
   admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
-  uc = createUseCases({ db: handle.db, launchCapacity: 5, clock: () => NOW });
+  uc = createLaunchUseCases({ db: handle.db, launchCapacity: 5, clock: () => NOW });
 });
 const runCleanups = async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -117,8 +118,8 @@ describe("outbox relay → Pub/Sub", () => {
     const { sink } = await relayToNewTopic();
     const cy = await uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-06", firstName: "Cy" }));
     const di = await uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-06", firstName: "Di" }));
-    const sync = createSync({
-      pool: handle.pool,
+    const sync = createSpacexSync({
+      db: handle.db,
       settings: syncSettings("http://127.0.0.1:9"),
       log: silentLog,
       clock: () => NOW,

@@ -1,10 +1,7 @@
-import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from "./relay-backoff.js";
-import { type PassLogger, runRelayPass } from "./relay-pass.js";
+import { type Backoff, backoffDelay } from "../../../pkg/backoff/backoff.js";
+import type { Logger } from "../../app/ports.js";
 import type { EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
-
-export interface RelayLogger extends PassLogger {
-  info(obj: object, msg: string): void;
-}
+import { runRelayPass } from "./relay-pass.js";
 
 export interface OutboxRelayOptions {
   readonly store: OutboxRelayStore;
@@ -33,8 +30,9 @@ export interface OutboxRelayOptions {
   readonly cleanupIntervalMs?: number;
   /** Lease of a claimed aggregate (default 60 s); must exceed twice the publish deadline. */
   readonly leaseTtlMs?: number;
-  readonly backoff?: BackoffPolicy;
-  readonly log: RelayLogger;
+  /** Backoff of a failing aggregate (default DEFAULT_RELAY_BACKOFF). */
+  readonly backoff?: Backoff;
+  readonly log: Logger;
   /** See RelayPassDeps.onPublished; must not throw. */
   readonly onPublished?: (event: PendingEvent) => void;
 }
@@ -56,10 +54,13 @@ export interface OutboxRelay {
  */
 export const DEFAULT_RELAY_CONCURRENCY = 4;
 
+/** A failing aggregate waits 1 s, doubling up to a minute (with jitter), without holding the others back. */
+export const DEFAULT_RELAY_BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000 };
+
 const CLEANUP_BATCH = 1_000;
 const CLEANUP_BATCHES_PER_TICK = 20;
 /** Backoff of the whole loop after a pass failed outright (database trouble). */
-const PASS_ERROR_BACKOFF: BackoffPolicy = { firstMs: 200, maxMs: 10_000 };
+const PASS_ERROR_BACKOFF: Backoff = { firstMs: 200, maxMs: 10_000 };
 
 /**
  * The outbox relay loop. Up to `concurrency` passes run at once; their leases keep them on
@@ -88,7 +89,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     batchSize: opts.batchSize,
     concurrency,
     leaseTtlMs,
-    backoff: opts.backoff ?? DEFAULT_BACKOFF,
+    backoff: opts.backoff ?? DEFAULT_RELAY_BACKOFF,
     log: opts.log,
     onPublished: opts.onPublished,
   };
@@ -131,7 +132,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       if (result.claimed > 0) wanted = true; // its aggregates are free again and may have more
     } catch (err) {
       passErrors++;
-      const retryInMs = retryDelayMs(passErrors, PASS_ERROR_BACKOFF);
+      const retryInMs = backoffDelay(passErrors, PASS_ERROR_BACKOFF);
       opts.log.warn({ err, retryInMs }, "relay pass failed");
       if (running && !pausedAfterError) {
         pausedAfterError = true;

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPoolClient } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
 
@@ -59,5 +59,30 @@ export function openDatabase(opts: {
       await db.destroy();
       if (!pool.ended) await pool.end();
     },
+  };
+}
+
+/** Kysely over ONE dedicated connection, for a session that must stay one (an advisory lock). */
+export interface SessionHandle {
+  readonly db: Kysely<Database>;
+  /** Ends the connection and waits until its socket is closed, so the server ends the session. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects one session outside any pool, for callers that need a connection of their own that
+ * is really gone when they are done (a database used as `create database … template` must
+ * have no sessions left). Statements must be issued one at a time, as a session runs them.
+ */
+export async function connectSession(opts: { dsn: string; applicationName?: string }): Promise<SessionHandle> {
+  const client = new pg.Client({ connectionString: opts.dsn, application_name: opts.applicationName ?? "spacet", types });
+  // A server-side termination must surface as a failed query, not as an unhandled 'error'.
+  client.on("error", () => undefined);
+  await client.connect();
+  const session = { query: client.query.bind(client), release: () => undefined } as unknown as PostgresPoolClient;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => session, end: async () => undefined } }) });
+  return {
+    db,
+    close: () => client.end().catch(() => undefined),
   };
 }

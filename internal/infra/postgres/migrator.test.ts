@@ -4,12 +4,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import type { Logger } from "../../app/ports.js";
+import { quietLog } from "../../testkit/logs.js";
 import { createTestDatabase, type TestDatabase } from "../../testkit/postgres.js";
 import { spawnScript } from "../../testkit/processes.js";
 import { AdvisoryLock } from "./locks.js";
 import { readMigrationFiles } from "./migration-files.js";
-import { type MigrationLogger, migrate } from "./migrator.js";
+import { migrate } from "./migrator.js";
+import type { Database } from "./schema.js";
 
 const dirs: string[] = [];
 /** A folder holding exactly these migration files. */
@@ -99,7 +103,7 @@ describe("migrate", () => {
     const db = await emptyDatabase();
     await migrate({ dsn: db.dsn, dir: migrationsDir({ "0001_a.sql": "select 1;", "0002_b.sql": "select 2;" }) });
     const warnings: object[] = [];
-    const log: MigrationLogger = { info: () => undefined, warn: (obj) => warnings.push(obj) };
+    const log: Logger = { ...quietLog, warn: (obj) => warnings.push(obj) };
     assert.deepEqual(await migrate({ dsn: db.dsn, dir: migrationsDir({ "0001_a.sql": "select 1;" }), log }), { applied: [] });
     assert.deepEqual(warnings, [{ versions: ["0002_b"] }]);
   });
@@ -133,7 +137,8 @@ describe("migrate", () => {
     const pool = new pg.Pool({ connectionString: db.dsn, max: 1 });
     pool.on("error", () => undefined);
     try {
-      assert.deepEqual(await migrate({ pool, dir: migrationsDir({ "0001_a.sql": "create table a (id int);" }) }), { applied: ["0001_a"] });
+      const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      assert.deepEqual(await migrate({ db: kysely, dir: migrationsDir({ "0001_a.sql": "create table a (id int);" }) }), { applied: ["0001_a"] });
       // max 1: this runs on the very connection the migrator used.
       assert.deepEqual((await pool.query(advisoryLocksHeld)).rows, [{ n: 0 }]);
       assert.deepEqual((await pool.query("show lock_timeout")).rows, [{ lock_timeout: "0" }]);

@@ -1,29 +1,27 @@
-import pg from "pg";
+import { type Kysely, sql } from "kysely";
+import type { Logger } from "../../app/ports.js";
+import { connectSession } from "./db.js";
 import { AdvisoryLock } from "./locks.js";
 import { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from "./migration-files.js";
+import { isPgError, PG } from "./pg-errors.js";
+import type { Database } from "./schema.js";
 
-/** The subset of a pino logger the migrator uses; pass `log.child({ component: "migrator" })`. */
-export interface MigrationLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export type MigrateOptions = ({ readonly dsn: string } | { readonly pool: pg.Pool }) & {
+export type MigrateOptions = ({ readonly dsn: string } | { readonly db: Kysely<Database> }) & {
   /** Folder of `NNNN_description.sql` files; defaults to this repository's `migrations/postgresql`. */
   readonly dir?: string;
-  readonly log?: MigrationLogger;
+  /** Pass `log.child({ component: "migrator" })`. */
+  readonly log?: Logger;
   /** How long to wait for another instance's migration run before failing (default 120 s). */
   readonly lockWaitMs?: number;
 };
-
-const PG_LOCK_NOT_AVAILABLE = "55P03";
 
 /**
  * Applies the pending SQL migrations in lexical order and returns the versions it applied.
  *
  * Strategy:
  * - The whole run holds a session-level advisory lock (`AdvisoryLock.migrations`) on ONE
- *   dedicated connection: lock, reads, every file and unlock all happen on that connection,
+ *   connection (its own for `dsn`, one pinned from `db`'s pool otherwise): lock, reads,
+ *   every file and unlock all happen on that connection,
  *   because a session lock belongs to the connection that took it (through a pool the unlock
  *   could land on another connection and leak the lock). Replicas starting together queue on
  *   the lock; the winner migrates, the others then see nothing pending. If this process dies,
@@ -39,54 +37,44 @@ const PG_LOCK_NOT_AVAILABLE = "55P03";
  */
 export async function migrate(opts: MigrateOptions): Promise<{ applied: string[] }> {
   const files = readMigrationFiles(opts.dir ?? DEFAULT_MIGRATIONS_DIR);
-  const pooled = "pool" in opts ? await opts.pool.connect() : undefined;
-  const own = "dsn" in opts ? new pg.Client({ connectionString: opts.dsn }) : undefined;
-  const client: pg.ClientBase = pooled ?? (own as pg.Client);
-  // A server-side termination must surface as a failed query here, not as an unhandled 'error'.
-  const onError = () => undefined;
-  client.on("error", onError);
-  let locked = false;
-  let broken: Error | undefined;
+  if ("db" in opts) return opts.db.connection().execute((conn) => migrateOn(conn, files, opts));
+  const session = await connectSession({ dsn: opts.dsn, applicationName: "spacet-migrator" });
   try {
-    await own?.connect();
-    const waitMs = opts.lockWaitMs ?? 120_000;
-    await client.query(`set lock_timeout = ${Math.max(1, Math.trunc(waitMs))}`);
-    try {
-      await client.query("select pg_advisory_lock($1)", [AdvisoryLock.migrations]);
-      locked = true;
-    } catch (e) {
-      if ((e as { code?: string }).code !== PG_LOCK_NOT_AVAILABLE) throw e;
-      throw new Error(`timed out after ${waitMs} ms waiting for the migration lock: another instance is migrating`, { cause: e });
-    } finally {
-      await client.query("reset lock_timeout").catch(() => undefined);
-    }
-    return { applied: await applyPending(client, files, opts.log) };
-  } catch (e) {
-    broken = e as Error;
-    throw e;
+    return await migrateOn(session.db, files, opts);
   } finally {
-    try {
-      if (locked) await client.query("select pg_advisory_unlock($1)", [AdvisoryLock.migrations]);
-    } catch (e) {
-      // The connection is unusable; destroying it (below) ends the session and its lock.
-      broken = e as Error;
-    }
-    client.removeListener("error", onError);
-    // After any failure the pooled connection is destroyed rather than reused: its session
-    // state (a half-done transaction, a lock) is not worth reasoning about.
-    pooled?.release(broken);
-    await own?.end().catch(() => undefined);
+    await session.close();
   }
 }
 
-async function applyPending(client: pg.ClientBase, files: MigrationFile[], log: MigrationLogger | undefined): Promise<string[]> {
+/** The whole run on one connection: lock, apply, unlock. */
+async function migrateOn(conn: Kysely<Database>, files: MigrationFile[], opts: MigrateOptions): Promise<{ applied: string[] }> {
+  const waitMs = Math.max(1, Math.trunc(opts.lockWaitMs ?? 120_000));
+  await sql.raw(`set lock_timeout = ${waitMs}`).execute(conn);
+  try {
+    await sql`select pg_advisory_lock(${AdvisoryLock.migrations})`.execute(conn);
+  } catch (e) {
+    if (!isPgError(e, PG.lockNotAvailable)) throw e;
+    throw new Error(`timed out after ${opts.lockWaitMs ?? 120_000} ms waiting for the migration lock: another instance is migrating`, { cause: e });
+  } finally {
+    await sql`reset lock_timeout`.execute(conn).catch(() => undefined);
+  }
+  try {
+    return { applied: await applyPending(conn, files, opts.log) };
+  } finally {
+    // A pooled connection goes back without the lock. If the unlock fails the connection is
+    // broken: the pool discards it, and the server ends the session and its lock with it.
+    await sql`select pg_advisory_unlock(${AdvisoryLock.migrations})`.execute(conn).catch(() => undefined);
+  }
+}
+
+async function applyPending(conn: Kysely<Database>, files: MigrationFile[], log: Logger | undefined): Promise<string[]> {
   // Created under the lock: concurrent `create table if not exists` can still collide.
-  await client.query(`create table if not exists schema_migrations (
+  await sql`create table if not exists schema_migrations (
     version    text primary key,
     checksum   text not null,
     applied_at timestamptz not null default now()
-  )`);
-  const { rows } = await client.query<{ version: string; checksum: string }>("select version, checksum from schema_migrations");
+  )`.execute(conn);
+  const rows = await conn.selectFrom("schema_migrations").select(["version", "checksum"]).execute();
   const recorded = new Map(rows.map((r) => [r.version, r.checksum]));
 
   const changed = files.filter((f) => recorded.has(f.version) && recorded.get(f.version) !== f.checksum);
@@ -103,13 +91,14 @@ async function applyPending(client: pg.ClientBase, files: MigrationFile[], log: 
   const applied: string[] = [];
   for (const file of files.filter((f) => !recorded.has(f.version))) {
     const started = performance.now();
-    await client.query("begin");
+    await sql`begin`.execute(conn);
     try {
-      await client.query(file.sql);
-      await client.query("insert into schema_migrations (version, checksum) values ($1, $2)", [file.version, file.checksum]);
-      await client.query("commit");
+      // No parameters: the simple query protocol, which runs a file of several statements.
+      await sql.raw(file.sql).execute(conn);
+      await conn.insertInto("schema_migrations").values({ version: file.version, checksum: file.checksum }).execute();
+      await sql`commit`.execute(conn);
     } catch (e) {
-      await client.query("rollback").catch(() => undefined);
+      await sql`rollback`.execute(conn).catch(() => undefined);
       throw new Error(`migration ${file.file} failed${lineOf(file.sql, e)}: ${(e as Error).message}`, { cause: e });
     }
     applied.push(file.version);

@@ -1,12 +1,15 @@
 import type { ColumnType, Generated } from "kysely";
 
-/** Row types of the tables in migrations/postgresql (snake_case, as in SQL). */
+/** Row types of every table in migrations/postgresql, and the migrator's own (snake_case, as in SQL). */
 export interface Database {
   launchpads: LaunchpadTable;
   launches: LaunchTable;
   bookings: BookingTable;
   spacex_launches: SpacexLaunchTable;
   outbox: OutboxTable;
+  outbox_leases: OutboxLeaseTable;
+  sync_runs: SyncRunTable;
+  schema_migrations: SchemaMigrationTable;
 }
 
 /** `date` columns travel as YYYY-MM-DD text (see the type parsers in db.ts). */
@@ -83,4 +86,35 @@ export interface OutboxTable {
   next_attempt_at: ColumnType<Date, Date | undefined, Date>;
   last_error: string | null;
   published_at: Date | null;
+}
+
+export interface OutboxLeaseTable {
+  aggregate_id: string;
+  owner_pid: number;
+  token: Generated<string>;
+  expires_at: Date;
+}
+
+export interface SyncRunTable {
+  id: string;
+  job: string;
+  trigger: string;
+  started_at: Date;
+  finished_at: Date;
+  duration_ms: number;
+  outcome: string;
+  error: string | null;
+  fetched: Generated<number>;
+  added: Generated<number>;
+  changed: Generated<number>;
+  removed: Generated<number>;
+  launches_cancelled: Generated<number>;
+  bookings_cancelled: Generated<number>;
+}
+
+/** Created by the migrator itself (migrator.ts), not by a migration file. */
+export interface SchemaMigrationTable {
+  version: string;
+  checksum: string;
+  applied_at: ColumnType<Date, Date | undefined, never>;
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { quietLog } from "../../testkit/logs.js";
 import { createIntervalScheduler, type Tick } from "./interval-scheduler.js";
 
-const quiet = { debug: () => undefined, error: () => undefined };
 
 /** A promise with its resolver, to hold a task open or wait for the nth tick. */
 function deferred<T = void>() {
@@ -18,7 +18,7 @@ describe("createIntervalScheduler", () => {
     const scheduler = createIntervalScheduler({
       name: "t",
       intervalMs: 5,
-      log: quiet,
+      log: quietLog,
       task: async ({ first }) => {
         ticks.push(first);
         if (ticks.length === 3) third.resolve();
@@ -40,7 +40,7 @@ describe("createIntervalScheduler", () => {
     const scheduler = createIntervalScheduler({
       name: "t",
       intervalMs: 2,
-      log: { ...quiet, debug: () => skipped.resolve() },
+      log: { ...quietLog, debug: () => skipped.resolve() },
       task: async (tick) => {
         started++;
         seen = tick;
@@ -66,7 +66,7 @@ describe("createIntervalScheduler", () => {
     const scheduler = createIntervalScheduler({
       name: "t",
       intervalMs: 2,
-      log: { ...quiet, error: (obj) => errors.push(obj) },
+      log: { ...quietLog, error: (obj) => errors.push(obj) },
       task: async () => {
         if (++runs === 2) second.resolve();
         throw new Error("boom");

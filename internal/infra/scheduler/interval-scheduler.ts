@@ -1,8 +1,4 @@
-/** The subset of a pino logger the scheduler uses. */
-export interface SchedulerLogger {
-  debug(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { Logger } from "../../app/ports.js";
 
 /** One firing of the timer. */
 export interface Tick {
@@ -35,7 +31,7 @@ export function createIntervalScheduler(opts: {
   readonly name: string;
   readonly intervalMs: number;
   readonly task: (tick: Tick) => Promise<void>;
-  readonly log: SchedulerLogger;
+  readonly log: Logger;
 }): IntervalScheduler {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;

@@ -1,34 +1,35 @@
-import type { SyncOutcome } from "../../app/spacex-sync/run-sync-job.js";
+import type { Logger } from "../../app/ports.js";
+import type { SyncJobRequest, SyncOutcome } from "../../app/spacex-sync/run-sync-job.js";
 import type { SyncJob } from "../../domain/spacex-sync/sync.js";
+import type { StatementCounter } from "../postgres/statement-counter.js";
 
-/** The subset of a pino logger the sync log uses. */
-export interface SyncRunLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+/** A sync use case: one job, run on request. */
+export type SyncJobRunner = (req: SyncJobRequest) => Promise<SyncOutcome>;
 
 /**
- * One log line per sync request, with the run's counts: info for a success, warn for a failure
- * (with the error operators also see in GetSyncStatus), info for a run skipped because another
- * runner holds the lock, debug for a tick that found the job not due yet.
+ * Wraps a sync job so that every request logs one line with the run's counts and the SQL
+ * round trips it took (counted on the database the job was built over): info for a success,
+ * warn for a failure (with the error operators also see in GetSyncStatus), info for a run
+ * skipped because another runner holds the lock, debug for a tick that found it not due yet.
  */
-export function createSyncRunLog(log: SyncRunLogger): (job: SyncJob, outcome: SyncOutcome) => void {
-  return (job, outcome) => {
+export function withSyncRunLog(job: SyncJob, runner: SyncJobRunner, deps: { readonly log: Logger; readonly counter: StatementCounter }): SyncJobRunner {
+  return async (req) => {
+    const { value: outcome, statements: roundTrips } = await deps.counter.count(() => runner(req));
     switch (outcome.kind) {
       case "ran": {
         const { run } = outcome;
-        const base = { job, runId: run.id, trigger: run.trigger, durationMs: run.durationMs, roundTrips: outcome.roundTrips };
-        if (run.outcome === "succeeded") log.info({ ...base, ...run.counts }, "spacex sync succeeded");
-        else log.warn({ ...base, error: run.error }, "spacex sync failed");
-        return;
+        const base = { job, runId: run.id, trigger: run.trigger, durationMs: run.durationMs, roundTrips };
+        if (run.outcome === "succeeded") deps.log.info({ ...base, ...run.counts }, "spacex sync succeeded");
+        else deps.log.warn({ ...base, error: run.error }, "spacex sync failed");
+        break;
       }
       case "locked":
-        log.info({ job }, "spacex sync skipped: another runner holds the lock");
-        return;
+        deps.log.info({ job }, "spacex sync skipped: another runner holds the lock");
+        break;
       case "not_due":
-        log.debug({ job, lastSuccessAt: outcome.lastSuccessAt.toISOString() }, "spacex sync skipped: not due yet");
-        return;
+        deps.log.debug({ job, lastSuccessAt: outcome.lastSuccessAt.toISOString() }, "spacex sync skipped: not due yet");
+        break;
     }
+    return outcome;
   };
 }

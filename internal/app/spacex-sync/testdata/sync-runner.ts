@@ -7,11 +7,12 @@
  */
 import { createInterface } from "node:readline";
 import { sql } from "kysely";
-import { createSync } from "../../../../cmd/wiring/spacex-sync.js";
+import { createSpacexSync } from "../../../../cmd/wiring/spacex-sync.js";
 import { createSpacexClient } from "../../../../pkg/spacex/index.js";
 import { openDatabase } from "../../../infra/postgres/db.js";
 import { createSpacexProvider } from "../../../infra/spacex/spacex-provider.js";
-import { silentLog, syncSettings } from "../../../testkit/spacex-sync.js";
+import { syncSettings } from "../../../testkit/spacex-sync.js";
+import { silentLog } from "../../../testkit/logs.js";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -29,7 +30,7 @@ const provider = createSpacexProvider(
     retryMaxDelayMs: 100,
   }),
 );
-const sync = createSync({ pool: handle.pool, settings: syncSettings(env("SPACEX_URL")), log: silentLog, provider });
+const sync = createSpacexSync({ db: handle.db, settings: syncSettings(env("SPACEX_URL")), log: silentLog, provider });
 
 // Through Kysely, not the bare pool: handle.close() ends the pool only once Kysely has used it.
 await sql`select 1`.execute(handle.db);

@@ -1,10 +1,9 @@
 import { after, before } from "node:test";
 import type { PubSub } from "@google-cloud/pubsub";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../../../testkit/postgres.js";
+import { createTestDatabase, type TestDatabase, toleratingDrop } from "../../../testkit/postgres.js";
 import { createPubsubClient } from "../pubsub-client.js";
 import { type TestEmulator, testEmulator } from "../../../testkit/pubsub-env.js";
-import { toleratingDrop } from "./test-relay.js";
 
 export interface RelayTestEnv {
   readonly tdb: TestDatabase;

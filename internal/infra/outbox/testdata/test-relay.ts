@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { pino } from "pino";
-import { createOutboxRelayRepository } from "../postgres-store.js";
-import { openRelaySession } from "../postgres-session.js";
-import { createPublisher } from "../pubsub-publisher.js";
-import type { BackoffPolicy } from "../relay-backoff.js";
+import type { Backoff } from "../../../../pkg/backoff/backoff.js";
+import { silentLog } from "../../../testkit/logs.js";
 import type { EventPublisher, OutboxRelayStore, PendingEvent } from "../ports.js";
+import { openRelaySession } from "../postgres-session.js";
+import { createOutboxRelayStore } from "../postgres-store.js";
+import { createPublisher } from "../pubsub-publisher.js";
 import { createOutboxRelay } from "../relay.js";
 
-export const silentLog = pino({ level: "silent" });
 
 export interface TestRelayOptions {
   readonly dsn: string;
@@ -22,7 +21,7 @@ export interface TestRelayOptions {
   readonly pollIntervalMs?: number;
   readonly retentionMs?: number;
   readonly cleanupIntervalMs?: number;
-  readonly backoff?: BackoffPolicy;
+  readonly backoff?: Backoff;
   readonly createTopics?: boolean;
   readonly onPublished?: (event: PendingEvent) => void;
   /** Wraps the relay's store and publisher, so a test can watch what its passes do. */
@@ -33,7 +32,7 @@ export interface TestRelayOptions {
 }
 
 /**
- * A relay assembled from its parts (as relay-runtime.ts does) with every knob a test needs:
+ * A relay assembled from its parts (as cmd/wiring/outbox.ts does) with every knob a test needs:
  * several topics, no topic creation, fast backoff. Resolves once it is connected and running.
  */
 export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): Promise<void> }> {
@@ -53,7 +52,7 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
     },
     log: silentLog,
   });
-  const store = createOutboxRelayRepository(session.run);
+  const store = createOutboxRelayStore(session.db);
   const relay = createOutboxRelay({
     store: opts.observe?.store?.(store) ?? store,
     publisher: opts.observe?.publisher?.(publisher) ?? publisher,
@@ -96,17 +95,4 @@ export async function insertEvents(db: pg.Pool | pg.Client, events: ReadonlyArra
     ],
   );
   return ids;
-}
-
-/**
- * Keeps a test's pool from crashing the process when the test database is dropped: pg-pool's
- * end() resolves before its clients finished closing, and a client removed from the pool that
- * then hears "terminating connection" (drop database … with force) emits an 'error' nobody
- * listens to any more.
- */
-export function toleratingDrop<P extends pg.Pool>(pool: P): P {
-  pool.on("connect", (client) => client.on("error", () => undefined));
-  // An idle client's error is re-emitted on the pool, which throws when nobody listens there.
-  pool.on("error", () => undefined);
-  return pool;
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { BookingRepository } from "../../../app/ports.js";
+import type { BookingRepository } from "../../../app/launch/ports.js";
 import type { Booking, BookingStatus, CancellationReason, Gender } from "../../../domain/launch/booking.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { LaunchListItem, LaunchRepository, SeatRequest } from "../../../app/ports.js";
+import type { LaunchListItem, LaunchRepository, SeatRequest } from "../../../app/launch/ports.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";
 import { DomainError } from "../../../domain/errors.js";

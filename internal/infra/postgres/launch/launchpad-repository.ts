@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { LaunchpadRepository } from "../../../app/ports.js";
+import type { LaunchpadRepository } from "../../../app/launch/ports.js";
 import type { Launchpad, LaunchpadStatus } from "../../../domain/launch/launchpad.js";
 import type { Database, LaunchpadTable } from "../schema.js";
 

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { SpacexScheduleRepository } from "../../../app/ports.js";
+import type { SpacexScheduleRepository } from "../../../app/launch/ports.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { DatePrecision, SpacexLaunch } from "../../../domain/launch/launch.js";
 import type { Database, SpacexLaunchTable } from "../schema.js";

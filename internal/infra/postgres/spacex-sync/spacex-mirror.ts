@@ -1,8 +1,9 @@
+import { type Kysely, sql } from "kysely";
 import type { MirrorChanges, SpacexConflicts, UpcomingSpacexLaunch } from "../../../app/spacex-sync/ports.js";
 import type { DatePrecision } from "../../../domain/launch/launch.js";
 import { toBooking } from "../launch/booking-repository.js";
-import type { Queryable } from "../counting-query.js";
 import { toLaunch } from "../launch/launch-repository.js";
+import type { Database } from "../schema.js";
 
 /**
  * Makes spacex_launches exactly SpaceX's current upcoming list, in one statement whatever its
@@ -13,15 +14,17 @@ import { toLaunch } from "../launch/launch-repository.js";
  * scrubbed, moved to another provider) must stop blocking. Insert and delete touch disjoint ids,
  * so they can share the statement.
  */
-export async function replaceSpacexSchedule(db: Queryable, launches: readonly UpcomingSpacexLaunch[], at: Date): Promise<MirrorChanges> {
-  const { rows } = await db.query<MirrorChanges>(
-    `with incoming as (
-       select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[])
+export async function replaceSpacexSchedule(db: Kysely<Database>, launches: readonly UpcomingSpacexLaunch[], at: Date): Promise<MirrorChanges> {
+  const { rows } = await sql<MirrorChanges>`
+    with incoming as (
+       select * from unnest(${launches.map((l) => l.id)}::text[], ${launches.map((l) => l.name)}::text[], ${launches.map((l) => l.flightNumber)}::int[],
+                            ${launches.map((l) => l.launchpadId ?? null)}::text[], ${launches.map((l) => l.dateUtc.toISOString())}::timestamptz[],
+                            ${launches.map((l) => l.datePrecision)}::text[])
          as t(id, name, flight_number, launchpad_id, date_utc, date_precision)
      ),
      upserted as (
        insert into spacex_launches as s (id, name, flight_number, launchpad_id, date_utc, date_precision, upcoming, synced_at)
-       select id, name, flight_number, launchpad_id, date_utc, date_precision, true, $7 from incoming
+       select id, name, flight_number, launchpad_id, date_utc, date_precision, true, ${at}::timestamptz from incoming
        on conflict (id) do update
           set name = excluded.name, flight_number = excluded.flight_number, launchpad_id = excluded.launchpad_id,
               date_utc = excluded.date_utc, date_precision = excluded.date_precision, upcoming = true,
@@ -35,22 +38,12 @@ export async function replaceSpacexSchedule(db: Queryable, launches: readonly Up
      )
      select (select count(*) from upserted where inserted)::int as added,
             (select count(*) from upserted where not inserted)::int as changed,
-            (select count(*) from removed)::int as removed`,
-    [
-      launches.map((l) => l.id),
-      launches.map((l) => l.name),
-      launches.map((l) => l.flightNumber),
-      launches.map((l) => l.launchpadId ?? null),
-      launches.map((l) => l.dateUtc.toISOString()),
-      launches.map((l) => l.datePrecision),
-      at,
-    ],
-  );
+            (select count(*) from removed)::int as removed`.execute(db);
   return rows[0];
 }
 
 /** Columns of a cancelled launch (l_) and of one of its cancelled bookings (b_, null if none). */
-const CONFLICT_COLUMNS = `
+const CONFLICT_COLUMNS = sql.raw(`
   c.id as l_id, c.launchpad_id as l_launchpad_id, c.launch_date as l_launch_date, c.launch_week as l_launch_week,
   c.destination as l_destination, c.capacity as l_capacity, c.booked_seats as l_booked_seats, c.status as l_status,
   c.cancel_reason as l_cancel_reason, c.spacex_launch_id as l_spacex_launch_id, c.created_at as l_created_at,
@@ -59,7 +52,7 @@ const CONFLICT_COLUMNS = `
   k.launch_date as b_launch_date, k.first_name as b_first_name, k.last_name as b_last_name, k.gender as b_gender,
   k.birthday as b_birthday, k.status as b_status, k.cancel_reason as b_cancel_reason, k.spacex_launch_id as b_spacex_launch_id,
   k.cancelled_at as b_cancelled_at, k.request_id as b_request_id, k.request_fingerprint as b_request_fingerprint,
-  k.created_at as b_created_at`;
+  k.created_at as b_created_at`);
 
 /**
  * Cancels, in ONE statement, every scheduled launch of ours on a pad-local day that a mirrored
@@ -79,23 +72,23 @@ const CONFLICT_COLUMNS = `
  *   trips (one) whatever the number of bookings.
  */
 export async function cancelSpacexConflicts(
-  db: Queryable,
+  db: Kysely<Database>,
   input: { now: Date; blockingPrecisions: readonly DatePrecision[] },
 ): Promise<SpacexConflicts> {
-  const { rows } = await db.query<ConflictRow>(
-    `with blocked as (
+  const { rows } = await sql<ConflictRow>`
+    with blocked as (
        select distinct on (s.launchpad_id, day)
               s.launchpad_id, (s.date_utc at time zone p.time_zone)::date as day, s.id as spacex_launch_id,
-              ($1::timestamptz at time zone p.time_zone)::date as pad_today
+              (${input.now}::timestamptz at time zone p.time_zone)::date as pad_today
          from spacex_launches s
          join launchpads p on p.id = s.launchpad_id
-        where s.date_precision = any($2::text[])
+        where s.date_precision = any(${input.blockingPrecisions}::text[])
         order by s.launchpad_id, day, s.date_utc, s.id
      ),
      cancelled_launches as (
        update launches l
           set status = 'cancelled', cancel_reason = 'spacex_conflict', spacex_launch_id = b.spacex_launch_id,
-              booked_seats = 0, cancelled_at = $1
+              booked_seats = 0, cancelled_at = ${input.now}::timestamptz
          from blocked b
         where l.launchpad_id = b.launchpad_id and l.launch_date = b.day
           and l.status = 'scheduled' and l.launch_date >= b.pad_today
@@ -103,7 +96,7 @@ export async function cancelSpacexConflicts(
      ),
      cancelled_bookings as (
        update bookings k
-          set status = 'cancelled', cancel_reason = 'spacex_conflict', spacex_launch_id = c.spacex_launch_id, cancelled_at = $1
+          set status = 'cancelled', cancel_reason = 'spacex_conflict', spacex_launch_id = c.spacex_launch_id, cancelled_at = ${input.now}::timestamptz
          from cancelled_launches c
         where k.launch_id = c.id and k.status = 'confirmed'
        returning k.*
@@ -111,9 +104,7 @@ export async function cancelSpacexConflicts(
      select ${CONFLICT_COLUMNS}
        from cancelled_launches c
        left join cancelled_bookings k on k.launch_id = c.id
-      order by c.launchpad_id, c.launch_date, k.seq`,
-    [input.now, input.blockingPrecisions],
-  );
+      order by c.launchpad_id, c.launch_date, k.seq`.execute(db);
   return conflictsFromRows(rows);
 }
 

@@ -1,10 +1,9 @@
-import type pg from "pg";
-import type { IdGenerator } from "../../../app/ports.js";
+import { type Kysely, sql } from "kysely";
 import type { SyncLock, SyncSession, SyncTx } from "../../../app/spacex-sync/ports.js";
-import { createArrayOutboxWriter } from "../../outbox/outbox-writer.js";
-import { type CountingQuery, countingQuery } from "../counting-query.js";
-import { upsertLaunchpads } from "./launchpad-upsert.js";
 import { AdvisoryLock } from "../locks.js";
+import type { Database } from "../schema.js";
+import type { MakeOutbox } from "../unit-of-work.js";
+import { upsertLaunchpads } from "./launchpad-upsert.js";
 import { cancelSpacexConflicts, replaceSpacexSchedule } from "./spacex-mirror.js";
 import { insertSyncRun, lastSuccessfulSync } from "./sync-runs.js";
 
@@ -12,87 +11,77 @@ import { insertSyncRun, lastSuccessfulSync } from "./sync-runs.js";
 const BOOKING_WRITES_LOCK_TIMEOUT = "10s";
 
 /**
- * The SpaceX sync lock, held correctly (seed bug 1.11.1 locked and unlocked through a pool):
+ * The SpaceX sync lock, held on one pinned connection:
  *
- * - ONE connection is checked out of the pool for the whole run, and the try-lock, the due
+ * - ONE connection (`db.connection()`) is held for the whole run, and the try-lock, the due
  *   check, the transaction and the unlock all go through it. A session-level advisory lock
- *   belongs to the connection that took it, so it can neither leak to another pool user nor
- *   be "unlocked" from a connection that does not own it.
+ *   belongs to the connection that took it; taken and released through a pool, the unlock
+ *   could land on another connection and the lock would leak.
  * - Session level, not transaction level, because the run fetches from SpaceX (seconds, with
  *   retries) between taking the lock and writing, and no transaction may stay open that long.
  * - `pg_try_advisory_lock`: a replica that finds it held skips the run instead of queueing.
  * - If the process dies (even SIGKILL), its connection drops and the server frees the lock.
- * - After any failure, or an unlock that did not report success, the connection is destroyed
- *   rather than returned to the pool: closing the session is what guarantees the lock is gone.
+ * - The connection goes back to the pool only without the lock: if the unlock fails or does not
+ *   report success, `pg_advisory_unlock_all()` clears the session; if even that fails, the
+ *   connection is broken and the pool discards it, which ends the session and the lock with it.
  */
-export function createSyncLock(pool: pg.Pool, ids: IdGenerator): SyncLock {
+export function createSyncLock(db: Kysely<Database>, deps: { readonly outbox: MakeOutbox }): SyncLock {
   return {
-    async runExclusive(fn) {
-      const client = await pool.connect();
-      // A server-side termination must surface as a failed query, not an unhandled 'error' event.
-      const ignore = () => undefined;
-      client.on("error", ignore);
-      const q = countingQuery(client);
-      let locked = false;
-      let broken: Error | undefined;
-      try {
-        const { rows } = await q.query<{ locked: boolean }>("select pg_try_advisory_lock($1) as locked", [AdvisoryLock.spacexSync]);
-        locked = rows[0].locked;
-        if (!locked) return { acquired: false };
-        return { acquired: true, value: await fn(createSyncSession(q, ids)) };
-      } catch (e) {
-        broken = e instanceof Error ? e : new Error(String(e));
-        throw e;
-      } finally {
-        if (locked) {
-          try {
-            const { rows } = await q.query<{ unlocked: boolean }>("select pg_advisory_unlock($1) as unlocked", [AdvisoryLock.spacexSync]);
-            if (!rows[0].unlocked) broken ??= new Error("the SpaceX sync lock was not held at unlock");
-          } catch (e) {
-            broken ??= e instanceof Error ? e : new Error(String(e));
-          }
+    runExclusive(fn) {
+      return db.connection().execute(async (conn) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${AdvisoryLock.spacexSync}) as locked`.execute(conn);
+        if (!rows[0].locked) return { acquired: false };
+        try {
+          return { acquired: true, value: await fn(createSyncSession(conn, deps.outbox)) };
+        } finally {
+          await unlock(conn);
         }
-        client.removeListener("error", ignore);
-        client.release(broken);
-      }
+      });
     },
   };
 }
 
-function createSyncSession(q: CountingQuery, ids: IdGenerator): SyncSession {
+async function unlock(conn: Kysely<Database>): Promise<void> {
+  try {
+    const { rows } = await sql<{ unlocked: boolean }>`select pg_advisory_unlock(${AdvisoryLock.spacexSync}) as unlocked`.execute(conn);
+    if (rows[0].unlocked) return;
+  } catch {
+    // fall through: make sure the session holds nothing before the pool takes it back
+  }
+  await sql`select pg_advisory_unlock_all()`.execute(conn).catch(() => undefined);
+}
+
+function createSyncSession(conn: Kysely<Database>, outbox: MakeOutbox): SyncSession {
   return {
-    get roundTrips() {
-      return q.count;
-    },
-    lastSuccess: (job) => lastSuccessfulSync(q, job),
-    recordRun: (run) => insertSyncRun(q, run),
+    lastSuccess: (job) => lastSuccessfulSync(conn, job),
+    recordRun: (run) => insertSyncRun(conn, run),
     async transaction(fn) {
       try {
         // One round trip (simple protocol, no parameters): open the transaction, bound lock waits,
         // and take the booking-writes lock exclusively until commit. Bookings hold it shared while
         // they check the SpaceX mirror and take a seat, so from here on none is in flight and none
         // can start: a booking checked against the old schedule cannot commit after our cancels.
-        await q.query(
-          `begin; set local lock_timeout = '${BOOKING_WRITES_LOCK_TIMEOUT}'; select pg_advisory_xact_lock(${AdvisoryLock.bookingWrites})`,
-        );
-        const value = await fn(createSyncTx(q, ids));
-        await q.query("commit");
+        await sql
+          .raw(`begin; set local lock_timeout = '${BOOKING_WRITES_LOCK_TIMEOUT}'; select pg_advisory_xact_lock(${AdvisoryLock.bookingWrites})`)
+          .execute(conn);
+        const value = await fn(createSyncTx(conn, outbox));
+        await sql`commit`.execute(conn);
         return value;
       } catch (e) {
-        // If even the rollback fails the connection is broken; the lock owner destroys it.
-        await q.query("rollback").catch(() => undefined);
+        // If even the rollback fails the connection is broken, and the pool discards it.
+        await sql`rollback`.execute(conn).catch(() => undefined);
         throw e;
       }
     },
   };
 }
 
-function createSyncTx(q: CountingQuery, ids: IdGenerator): SyncTx {
+function createSyncTx(conn: Kysely<Database>, outbox: MakeOutbox): SyncTx {
   return {
-    replaceSpacexSchedule: (launches, at) => replaceSpacexSchedule(q, launches, at),
-    cancelSpacexConflicts: (input) => cancelSpacexConflicts(q, input),
-    upsertLaunchpads: (pads, at) => upsertLaunchpads(q, pads, at),
-    outbox: createArrayOutboxWriter(q, ids),
-    recordRun: (run) => insertSyncRun(q, run),
+    replaceSpacexSchedule: (launches, at) => replaceSpacexSchedule(conn, launches, at),
+    cancelSpacexConflicts: (input) => cancelSpacexConflicts(conn, input),
+    upsertLaunchpads: (pads, at) => upsertLaunchpads(conn, pads, at),
+    outbox: outbox(conn),
+    recordRun: (run) => insertSyncRun(conn, run),
   };
 }

@@ -1,26 +1,10 @@
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { SyncJobHistory, SyncStatusReader } from "../../../app/spacex-sync/ports.js";
 import type { SyncJob, SyncRun, SyncTrigger } from "../../../domain/spacex-sync/sync.js";
-import type { Queryable } from "../counting-query.js";
 import { AdvisoryLock } from "../locks.js";
+import type { Database, SyncRunTable } from "../schema.js";
 
-interface SyncRunRow {
-  id: string;
-  job: string;
-  trigger: string;
-  started_at: Date;
-  finished_at: Date;
-  duration_ms: number;
-  outcome: string;
-  error: string | null;
-  fetched: number;
-  added: number;
-  changed: number;
-  removed: number;
-  launches_cancelled: number;
-  bookings_cancelled: number;
-}
-
-function toSyncRun(row: SyncRunRow): SyncRun {
+function toSyncRun(row: Selectable<SyncRunTable>): SyncRun {
   return {
     id: row.id,
     job: row.job as SyncJob,
@@ -42,24 +26,38 @@ function toSyncRun(row: SyncRunRow): SyncRun {
 }
 
 /** Appends one run to sync_runs (in the caller's transaction, if any). */
-export async function insertSyncRun(db: Queryable, run: SyncRun): Promise<void> {
+export async function insertSyncRun(db: Kysely<Database>, run: SyncRun): Promise<void> {
   const c = run.counts;
-  await db.query(
-    `insert into sync_runs (id, job, trigger, started_at, finished_at, duration_ms, outcome, error,
-                            fetched, added, changed, removed, launches_cancelled, bookings_cancelled)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [run.id, run.job, run.trigger, run.startedAt, run.finishedAt, run.durationMs, run.outcome, run.error ?? null,
-      c.fetched, c.added, c.changed, c.removed, c.launchesCancelled, c.bookingsCancelled],
-  );
+  await db
+    .insertInto("sync_runs")
+    .values({
+      id: run.id,
+      job: run.job,
+      trigger: run.trigger,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+      duration_ms: run.durationMs,
+      outcome: run.outcome,
+      error: run.error ?? null,
+      fetched: c.fetched,
+      added: c.added,
+      changed: c.changed,
+      removed: c.removed,
+      launches_cancelled: c.launchesCancelled,
+      bookings_cancelled: c.bookingsCancelled,
+    })
+    .execute();
 }
 
 /** Start of the job's latest successful run ("sync if necessary" compares the next tick with it). */
-export async function lastSuccessfulSync(db: Queryable, job: SyncJob): Promise<Date | undefined> {
-  const { rows } = await db.query<{ started_at: Date | null }>(
-    `select max(started_at) as started_at from sync_runs where job = $1 and outcome = 'succeeded'`,
-    [job],
-  );
-  return rows[0]?.started_at ?? undefined;
+export async function lastSuccessfulSync(db: Kysely<Database>, job: SyncJob): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom("sync_runs")
+    .select((eb) => eb.fn.max("started_at").as("started_at"))
+    .where("job", "=", job)
+    .where("outcome", "=", "succeeded")
+    .executeTakeFirst();
+  return row?.started_at ?? undefined;
 }
 
 /**
@@ -67,18 +65,16 @@ export async function lastSuccessfulSync(db: Queryable, job: SyncJob): Promise<D
  * advisory lock in pg_locks: a bigint key k shows up as classid = k >> 32, objid = k & 0xffffffff,
  * objsubid = 1, in the current database.
  */
-export function createSyncStatusReader(db: Queryable): SyncStatusReader {
+export function createSyncStatusReader(db: Kysely<Database>): SyncStatusReader {
   return {
     async history(job) {
       // Three index-backed "latest" lookups (sync_runs_latest, sync_runs_latest_by_outcome) in one round trip.
-      const { rows } = await db.query<SyncRunRow & { which: keyof SyncJobHistory }>(
-        `(select 'lastRun' as which, * from sync_runs where job = $1 order by started_at desc, id limit 1)
-         union all
-         (select 'lastSuccess', * from sync_runs where job = $1 and outcome = 'succeeded' order by started_at desc, id limit 1)
-         union all
-         (select 'lastFailure', * from sync_runs where job = $1 and outcome = 'failed' order by started_at desc, id limit 1)`,
-        [job],
-      );
+      const { rows } = await sql<Selectable<SyncRunTable> & { which: keyof SyncJobHistory }>`
+        (select 'lastRun' as which, * from sync_runs where job = ${job} order by started_at desc, id limit 1)
+        union all
+        (select 'lastSuccess', * from sync_runs where job = ${job} and outcome = 'succeeded' order by started_at desc, id limit 1)
+        union all
+        (select 'lastFailure', * from sync_runs where job = ${job} and outcome = 'failed' order by started_at desc, id limit 1)`.execute(db);
       const find = (which: keyof SyncJobHistory) => {
         const row = rows.find((r) => r.which === which);
         return row && toSyncRun(row);
@@ -87,14 +83,12 @@ export function createSyncStatusReader(db: Queryable): SyncStatusReader {
     },
     async isRunning() {
       const key = BigInt(AdvisoryLock.spacexSync);
-      const { rows } = await db.query<{ running: boolean }>(
-        `select exists (
-           select 1 from pg_locks
-            where locktype = 'advisory' and granted
-              and database = (select oid from pg_database where datname = current_database())
-              and classid = $1::bigint::oid and objid = $2::bigint::oid and objsubid = 1) as running`,
-        [String(key >> 32n), String(key & 0xffffffffn)],
-      );
+      const { rows } = await sql<{ running: boolean }>`
+        select exists (
+          select 1 from pg_locks
+           where locktype = 'advisory' and granted
+             and database = (select oid from pg_database where datname = current_database())
+             and classid = ${String(key >> 32n)}::bigint::oid and objid = ${String(key & 0xffffffffn)}::bigint::oid and objsubid = 1) as running`.execute(db);
       return rows[0].running;
     },
   };

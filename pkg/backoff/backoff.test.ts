@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_BACKOFF, retryDelayMs } from "./relay-backoff.js";
+import { backoffDelay } from "./backoff.js";
 
 const policy = { firstMs: 100, maxMs: 1_000 };
 
-describe("retryDelayMs", () => {
+describe("backoffDelay", () => {
   const cases: Array<[attempts: number, random: number, expected: number]> = [
     [1, 0, 50], // lower half of 100 ms
     [1, 1, 100],
@@ -18,11 +18,12 @@ describe("retryDelayMs", () => {
   ];
   for (const [attempts, random, expected] of cases) {
     it(`waits ${expected} ms after failure ${attempts} when the jitter draws ${random}`, () => {
-      assert.equal(retryDelayMs(attempts, policy, () => random), expected);
+      assert.equal(backoffDelay(attempts, policy, () => random), expected);
     });
   }
 
-  it("defaults to 1 s doubling up to a minute", () => {
-    assert.deepEqual([1, 2, 7, 8].map((n) => retryDelayMs(n, DEFAULT_BACKOFF, () => 1)), [1_000, 2_000, 60_000, 60_000]);
+  it("doubles the ceiling per attempt and keeps half of it fixed", () => {
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0)), [50, 100, 200, 400, 500]);
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999)), [100, 200, 400, 800, 1000]);
   });
 });

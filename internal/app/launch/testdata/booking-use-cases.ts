@@ -1,13 +1,13 @@
 import { after, before } from "node:test";
-import { createUseCases, type UseCases } from "../../cmd/wiring/launch.js";
-import { type DatabaseHandle, openDatabase } from "../infra/postgres/db.js";
-import { createTestDatabase } from "./postgres.js";
+import { createLaunchUseCases, type LaunchUseCases } from "../../../../cmd/wiring/launch.js";
+import { type DatabaseHandle, openDatabase } from "../../../infra/postgres/db.js";
+import { createTestDatabase } from "../../../testkit/postgres.js";
 
 export interface BookingTestContext {
   /** The file's own database (a migrated copy of the template). */
   readonly handle: DatabaseHandle;
   /** The use cases wired as in the server, with a pinned clock. */
-  readonly uc: UseCases;
+  readonly uc: LaunchUseCases;
 }
 
 /**
@@ -15,13 +15,13 @@ export interface BookingTestContext {
  * booking use cases over it; read the fields inside tests (they are set by `before`).
  */
 export function useBookingUseCases(opts: { launchCapacity: number; now: Date; poolMax?: number }): BookingTestContext {
-  const ctx = {} as { handle: DatabaseHandle; uc: UseCases };
+  const ctx = {} as { handle: DatabaseHandle; uc: LaunchUseCases };
   let drop: () => Promise<void> = async () => undefined;
   before(async () => {
     const tdb = await createTestDatabase();
     drop = tdb.drop;
     ctx.handle = openDatabase({ dsn: tdb.dsn, poolMax: opts.poolMax ?? 5 });
-    ctx.uc = createUseCases({ db: ctx.handle.db, launchCapacity: opts.launchCapacity, clock: () => opts.now });
+    ctx.uc = createLaunchUseCases({ db: ctx.handle.db, launchCapacity: opts.launchCapacity, clock: () => opts.now });
   });
   after(async () => {
     await ctx.handle?.close();
