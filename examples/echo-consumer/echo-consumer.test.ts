@@ -1,25 +1,23 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { PubSub } from "@google-cloud/pubsub";
-import { type TestEmulator, testEmulator, uniqueName } from "../../internal/testkit/pubsub-env.js";
-import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
-import { createPublisher, type Publisher } from "../../internal/infra/outbox/pubsub-publisher.js";
+import { PubSub } from "@google-cloud/pubsub";
 import { spawnScript } from "../../internal/testkit/processes.js";
+import { type TestEmulator, testEmulator, uniqueName } from "../../internal/testkit/pubsub-env.js";
 
 let emu: TestEmulator;
 let admin: PubSub;
-let publisher: Publisher;
 
 before(async () => {
   emu = await testEmulator();
-  admin = createPubsubClient({ projectId: emu.projectId, emulatorHost: emu.host });
-  publisher = createPublisher({ projectId: emu.projectId, emulatorHost: emu.host });
+  admin = new PubSub({ projectId: emu.projectId, apiEndpoint: emu.host, emulatorMode: true });
 });
 after(async () => {
-  await publisher.close();
   await admin.close();
   await emu.release();
 });
+
+/** Publishes as the relay does: one ordered topic, the launch id as ordering key. */
+const publish = (topic: string, message: ReturnType<typeof event>) => admin.topic(topic, { messageOrdering: true }).publishMessage(message);
 
 const event = (id: string, n: number) => ({
   data: Buffer.from(JSON.stringify({ n })),
@@ -37,9 +35,9 @@ describe("echo consumer (npm run examples:echo)", () => {
     });
     try {
       await echo.waitForLine(new RegExp(`listening on subscription ${subscription} \\(topic ${topic}`));
-      await publisher.publish(topic, event("evt-1", 1));
-      await publisher.publish(topic, event("evt-1", 1)); // a re-publish after a relay crash
-      await publisher.publish(topic, event("evt-2", 2));
+      await publish(topic, event("evt-1", 1));
+      await publish(topic, event("evt-1", 1)); // a re-publish after a relay crash
+      await publish(topic, event("evt-2", 2));
       assert.match(await echo.waitForLine(/id=evt-1 /), /^2049-01-01T00:00:00.000Z spacet.events.v1.BookingCreated key=launch-1 id=evt-1 \{"n":1\}$/);
       await echo.waitForLine(/id=evt-1 \(duplicate, skipped\)$/);
       await echo.waitForLine(/id=evt-2 \{"n":2\}$/);
@@ -50,7 +48,7 @@ describe("echo consumer (npm run examples:echo)", () => {
       const relistened = () => echo.stdout().split("\n").filter((l) => l.includes("listening on subscription")).length === 2;
       for (const deadline = Date.now() + 30_000; !relistened() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       assert.ok(relistened(), `re-subscribed\n${echo.stderr()}`);
-      await publisher.publish(topic, event("evt-3", 3));
+      await publish(topic, event("evt-3", 3));
       await echo.waitForLine(/id=evt-3 \{"n":3\}$/);
 
       echo.kill("SIGTERM");

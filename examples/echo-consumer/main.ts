@@ -6,9 +6,8 @@
  * emulator restart lost them. SIGTERM/SIGINT stop it (exit 0).
  */
 import { parseArgs } from "node:util";
-import type { PubSub } from "@google-cloud/pubsub";
+import { PubSub } from "@google-cloud/pubsub";
 import { configPathFromArgv, loadConfig } from "../../config/config.js";
-import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
 import { type EventStream, subscribeEvents } from "./subscribe-events.js";
 
 const GRPC_NOT_FOUND = 5;
@@ -18,7 +17,8 @@ const { values: args } = parseArgs({ options: { subscription: { type: "string" }
 const config = loadConfig({ path: configPathFromArgv(process.argv.slice(2)) });
 const topic = config.pubsub.launchesTopic;
 const subscription = args.subscription ?? `${config.app.name}-echo`;
-const pubsub = createPubsubClient({ projectId: config.pubsub.projectId, emulatorHost: config.pubsub.emulatorHost });
+const emulator = config.pubsub.emulatorHost;
+const pubsub = new PubSub({ projectId: config.pubsub.projectId, ...(emulator ? { apiEndpoint: emulator, emulatorMode: true } : {}) });
 
 /** Creates what is missing; message ordering on, so each launch's events print in commit order. */
 async function ensureSubscription(client: PubSub): Promise<void> {

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { create, type JsonObject, toJson } from "@bufbuild/protobuf";
+import { create, toJsonString } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { PubSub } from "@google-cloud/pubsub";
 import { BookingCreatedSchema } from "../../gen/spacet/events/v1/launch_events_pb.js";
 import { Destination } from "../../gen/spacet/v1/launch_pb.js";
-import { toPubsubMessage } from "../../internal/infra/outbox/relay-message.js";
-import type { PendingEvent } from "../../internal/infra/outbox/ports.js";
-import { createPubsubClient } from "../../internal/infra/outbox/pubsub-client.js";
-import { createPublisher } from "../../internal/infra/outbox/pubsub-publisher.js";
 import { type ReceivedEvent, subscribeEvents } from "../echo-consumer/subscribe-events.js";
+
+const GRPC_ALREADY_EXISTS = 6;
 
 export interface SmokeOptions {
   readonly projectId: string;
@@ -26,26 +25,28 @@ export interface SmokeResult {
 }
 
 /**
- * Publishes `count` sample BookingCreated events for one made-up launch, through the same
- * publisher and in the same wire format as the outbox relay, and reads them back from a
- * temporary ordered subscription (deleted afterwards). Passes when every event arrives with
- * its attributes, in order. Consumers already listening on the topic (the echo consumer) see
- * the events too.
+ * Publishes `count` sample BookingCreated events for one made-up launch with the stock Pub/Sub
+ * client, in the wire format the outbox relay uses (protobuf JSON body, the launch id as
+ * ordering key, `event_id`/`event_type` and CloudEvents binary-mode attributes), and reads them
+ * back from a temporary ordered subscription (deleted afterwards). Passes when every event
+ * arrives with its attributes, in order. Consumers already listening on the topic (the echo
+ * consumer) see the events too.
  */
 export async function runPublisherSmoke(opts: SmokeOptions): Promise<SmokeResult> {
-  const pubsub = createPubsubClient({ projectId: opts.projectId, emulatorHost: opts.emulatorHost });
-  const publisher = createPublisher({ projectId: opts.projectId, emulatorHost: opts.emulatorHost });
+  const pubsub = new PubSub({ projectId: opts.projectId, ...(opts.emulatorHost ? { apiEndpoint: opts.emulatorHost, emulatorMode: true } : {}) });
   const launchId = randomUUID();
   const subscriptionName = `${opts.topic}-smoke-${launchId.slice(0, 8)}`;
   try {
-    if (opts.emulatorHost) await publisher.ensureTopics([opts.topic]);
-    const [subscription] = await pubsub.topic(opts.topic).createSubscription(subscriptionName, { enableMessageOrdering: true });
+    // An emulator starts empty; real topics belong to infrastructure code.
+    if (opts.emulatorHost) await pubsub.createTopic(opts.topic).catch((e: { code?: number }) => ignoreExisting(e));
+    const topic = pubsub.topic(opts.topic, { messageOrdering: true });
+    const [subscription] = await topic.createSubscription(subscriptionName, { enableMessageOrdering: true });
     const received: ReceivedEvent[] = [];
     const stream = subscribeEvents(subscription, { onEvent: (e, { duplicate }) => void (duplicate || received.push(e)) });
     try {
       const events = Array.from({ length: opts.count }, (_, i) => sampleEvent(launchId, i + 1));
       const started = performance.now();
-      await Promise.all(events.map((e) => publisher.publish(opts.topic, toPubsubMessage(e, "/spacet-smoke"))));
+      await Promise.all(events.map((e) => topic.publishMessage(e.message)));
       opts.log(`published ${events.length} BookingCreated events for launch ${launchId} to ${opts.topic}`);
       const deadline = Date.now() + opts.timeoutMs;
       while (received.length < events.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -58,13 +59,17 @@ export async function runPublisherSmoke(opts: SmokeOptions): Promise<SmokeResult
       await subscription.delete().catch(() => undefined);
     }
   } finally {
-    await publisher.close();
     await pubsub.close();
   }
 }
 
-/** The n-th booking on the launch, as the relay would carry it. */
-function sampleEvent(launchId: string, n: number): PendingEvent {
+function ignoreExisting(e: { code?: number }): void {
+  if (e.code !== GRPC_ALREADY_EXISTS) throw e;
+}
+
+/** The n-th booking on the launch, as the relay would publish it. */
+function sampleEvent(launchId: string, n: number) {
+  const id = randomUUID();
   const createdAt = new Date();
   const message = create(BookingCreatedSchema, {
     bookingId: randomUUID(),
@@ -76,14 +81,22 @@ function sampleEvent(launchId: string, n: number): PendingEvent {
     bookedSeats: n,
     capacity: 50,
   });
+  const eventType = BookingCreatedSchema.typeName;
   return {
-    id: randomUUID(),
-    aggregateType: "launch",
-    aggregateId: launchId,
-    eventType: BookingCreatedSchema.typeName,
-    payloadJson: JSON.stringify(toJson(BookingCreatedSchema, message) as JsonObject),
-    createdAt,
-    attempts: 0,
-    due: true,
+    id,
+    message: {
+      data: Buffer.from(toJsonString(BookingCreatedSchema, message)),
+      orderingKey: launchId,
+      attributes: {
+        event_id: id,
+        event_type: eventType,
+        "ce-id": id,
+        "ce-type": eventType,
+        "ce-source": `/spacet-smoke/launch/${launchId}`,
+        "ce-specversion": "1.0",
+        "ce-time": createdAt.toISOString(),
+        "content-type": "application/json",
+      },
+    },
   };
 }
