@@ -54,7 +54,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const probes = createProbes({
     lifecycle: () => lifecycle,
     database: () => (database ? database() : Promise.reject(new Error("not connected yet"))),
-    // --- Outbox relay (issue 4): Pub/Sub is a /liveness dependency only when enabled.
+    // Pub/Sub is a /liveness dependency only when the relay is enabled.
     dependencies: (): Record<string, DependencyCheck> =>
       config.pubsub.enabled ? { pubsub: () => (outboxRelay ? outboxRelay.check() : Promise.reject(new Error("the relay has not started yet"))) } : {},
     app: { name: config.app.name, version: config.app.version },
@@ -105,7 +105,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     };
 
     const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
-    // --- SpaceX sync (issue 3): use cases behind SyncService; its scheduler starts once ready.
+    // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
     const sync = createSpacexSync({ db: dbh.db, settings: config, log });
     const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync);
     // First is outermost: log every call, map errors, then validate closest to the handler.

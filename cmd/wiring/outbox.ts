@@ -20,7 +20,7 @@ import type { MakeOutbox } from "../../internal/infra/postgres/unit-of-work.js";
 const encodeEvent = createEventEncoding({ [LAUNCH_AGGREGATE]: LAUNCH_EVENT_ENCODERS });
 
 /** The Pub/Sub topic of each aggregate type's events. */
-export function eventTopics(pubsub: Pick<Config["pubsub"], "launchesTopic">): Readonly<Record<string, string>> {
+function eventTopics(pubsub: Pick<Config["pubsub"], "launchesTopic">): Readonly<Record<string, string>> {
   return { [LAUNCH_AGGREGATE]: pubsub.launchesTopic };
 }
 

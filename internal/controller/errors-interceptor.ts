@@ -16,7 +16,7 @@ const CODE: Record<ErrorKind, Code> = {
 };
 
 /** The `domain` of every google.rpc.ErrorInfo we send. */
-export const ERROR_DOMAIN = "spacet.v1";
+const ERROR_DOMAIN = "spacet.v1";
 
 /**
  * The one place errors become RPC statuses. A DomainError keeps its message and gets an
@@ -37,7 +37,7 @@ export function createErrorsInterceptor(log: Logger): Interceptor {
   };
 }
 
-export function toConnectError(e: DomainError, input: DescMessage): ConnectError {
+function toConnectError(e: DomainError, input: DescMessage): ConnectError {
   const details = [
     { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) },
   ];

@@ -2,8 +2,8 @@ import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
 import type { PageRequest } from "../app/ports.js";
 import { invalidFields } from "../domain/errors.js";
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 /**
  * AIP-158: page_size 0 means the default and larger sizes are clamped. The token is bound to

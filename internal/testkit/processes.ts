@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 /** Repository root, so child scripts resolve `tsx` and relative paths the same from any cwd. */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export interface Exit {
+interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
 }

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 
 /** Folders that hold `*.test.ts` files (Node 20's `--test` takes no globs, so the runner lists them). */
-export const TEST_ROOTS = ["cmd", "config", "internal", "pkg", "examples", "bench", "scripts"] as const;
+const TEST_ROOTS = ["cmd", "config", "internal", "pkg", "examples", "bench", "scripts"] as const;
 
 /** Every `*.test.ts` under `roots` (relative to `base`), skipping node_modules and dot-folders, sorted. */
 export function findTestFiles(base: string, roots: readonly string[] = TEST_ROOTS): string[] {

@@ -1,6 +1,5 @@
 import { SpacexApiError } from "./errors.js";
 import { createJsonTransport, type JsonAnswer } from "./http.js";
-import { parseLandpad, type SpacexLandpad } from "./landpad.js";
 import { LAUNCH_FIELDS, parseLaunch, type SpacexLaunch } from "./launch.js";
 import { parseLaunchpad, type SpacexLaunchpad } from "./launchpad.js";
 import { readAllPages } from "./paging.js";
@@ -33,7 +32,6 @@ export interface SpacexClient {
   listLaunchpads(signal?: AbortSignal): Promise<SpacexLaunchpad[]>;
   /** Upcoming launches in flight-number order, read page by page from `/launches/query`. */
   listUpcomingLaunches(signal?: AbortSignal): Promise<SpacexLaunch[]>;
-  listLandpads(signal?: AbortSignal): Promise<SpacexLandpad[]>;
 }
 
 /** Builds a SpaceX API v4 client; the base URL is configurable because the public API is frozen. */
@@ -64,9 +62,6 @@ export function createSpacexClient(options: SpacexClientOptions): SpacexClient {
           signal,
         });
       return readAllPages(fetchPage, pageSize, parseLaunch);
-    },
-    async listLandpads(signal) {
-      return parseList(await request({ path: "/landpads", signal }), parseLandpad);
     },
   };
 }

@@ -1,6 +1,5 @@
 export { createSpacexClient, type SpacexClient, type SpacexClientOptions } from "./client.js";
 export { SpacexApiError, type SpacexApiErrorKind } from "./errors.js";
-export { parseLandpad, type SpacexLandpad, type SpacexLandpadType } from "./landpad.js";
 export { parseLaunch, SPACEX_DATE_PRECISIONS, type SpacexDatePrecision, type SpacexLaunch } from "./launch.js";
 export { parseLaunchpad, SPACEX_PAD_STATUSES, type SpacexLaunchpad, type SpacexPadStatus } from "./launchpad.js";
 export { PayloadIssue } from "./payload.js";

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { resolveFixturesDir } from "../../internal/testkit/spacex-fixture-server/fixtures.js";
-import { parseLandpad } from "./landpad.js";
 import { parseLaunch } from "./launch.js";
 import { parseLaunchpad } from "./launchpad.js";
 import { PayloadIssue } from "./payload.js";
@@ -10,7 +9,6 @@ import { PayloadIssue } from "./payload.js";
 const fixture = async (name: string) => JSON.parse(await readFile(`${resolveFixturesDir()}/${name}`, "utf8"));
 const launches: Record<string, unknown>[] = await fixture("v4-launches-all.json");
 const launchpads: Record<string, unknown>[] = await fixture("v4-launchpads.json");
-const landpads: Record<string, unknown>[] = (await fixture("v4-landpads-wrapped.json")).data;
 
 const starlink434 = launches.find((l) => l.id === "63161329ffc78f3b8567070b") ?? assert.fail("fixture lacks Starlink 4-34");
 const slc40 = launchpads.find((p) => p.id === "5e9e4501f509094ba4566f84") ?? assert.fail("fixture lacks SLC 40");
@@ -81,13 +79,5 @@ describe("parseLaunchpad", () => {
 
   it("rejects a status SpaceX does not define", () => {
     rejects(() => parseLaunchpad({ ...slc40, status: "Active" }, "$"), "$.status", /one of "active"/);
-  });
-});
-
-describe("parseLandpad", () => {
-  it("accepts every landpad of the snapshot and checks the type", () => {
-    assert.deepEqual(landpads.map((p, i) => parseLandpad(p, `$[${i}]`).type), ["RTLS", "RTLS", "RTLS", "ASDS", "ASDS", "ASDS", "ASDS"]);
-    rejects(() => parseLandpad({ ...landpads[0], type: "barge" }, "$"), "$.type", /one of/);
-    rejects(() => parseLandpad({ ...landpads[0], latitude: "28.4" }, "$"), "$.latitude", /number or null/);
   });
 });

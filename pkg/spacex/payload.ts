@@ -49,14 +49,6 @@ export function integer(value: unknown, path: string, min: number): number {
   return value;
 }
 
-export function nullableNumber(value: unknown, path: string): number | null {
-  if (value === null) return null;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new PayloadIssue(path, `expected a number or null, got ${show(value)}`);
-  }
-  return value;
-}
-
 export function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T {
   if (!allowed.includes(value as T)) {
     throw new PayloadIssue(path, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${show(value)}`);

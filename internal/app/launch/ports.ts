@@ -68,7 +68,7 @@ export interface BookingRepository {
 }
 
 /** The launch context's repositories: what its use cases read, in a transaction or not. */
-export interface LaunchRepositories {
+interface LaunchRepositories {
   readonly launchpads: LaunchpadRepository;
   readonly launches: LaunchRepository;
   readonly bookings: BookingRepository;

@@ -76,7 +76,7 @@ export interface SyncSession {
 }
 
 /** What `SyncLock.runExclusive` returns: fn's value, or that another runner holds the lock. */
-export type Exclusive<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
+type Exclusive<T> = { readonly acquired: true; readonly value: T } | { readonly acquired: false };
 
 /**
  * The cluster-wide "one SpaceX sync at a time" lock. Exactly one runner across all replicas

@@ -16,4 +16,3 @@ export function createSpacexSyncTick(uc: { refreshLaunchpads: RefreshLaunchpads;
     return { launchpads, launches };
   };
 }
-export type SpacexSyncTick = ReturnType<typeof createSpacexSyncTick>;

@@ -2,7 +2,7 @@ import { type CalendarDate, dateInZone, parseCalendarDate } from "../calendar-da
 import type { Destination } from "./destination.js";
 import { type FieldViolation, invalidFields } from "../errors.js";
 
-export const GENDERS = ["female", "male", "non_binary", "other"] as const;
+const GENDERS = ["female", "male", "non_binary", "other"] as const;
 export type Gender = (typeof GENDERS)[number];
 
 export type BookingStatus = "confirmed" | "cancelled";
@@ -102,10 +102,4 @@ function normalizeName(raw: string, field: string, violations: FieldViolation[])
  */
 export function requestFingerprint(req: ValidBookingRequest): string {
   return JSON.stringify([req.firstName, req.lastName, req.gender, req.birthday, req.launchpadId, req.destination, req.launchDate]);
-}
-
-/** Rule 7: cancelling is idempotent; an already-cancelled booking stays as it is. */
-export function cancel(booking: Booking, cancellation: Cancellation): Booking {
-  if (booking.status === "cancelled") return booking;
-  return { ...booking, status: "cancelled", cancellation };
 }

@@ -1,6 +1,6 @@
 import { DomainError } from "../errors.js";
 
-export const LAUNCHPAD_STATUSES = ["active", "inactive", "unknown", "retired", "lost", "under construction"] as const;
+const LAUNCHPAD_STATUSES = ["active", "inactive", "unknown", "retired", "lost", "under construction"] as const;
 export type LaunchpadStatus = (typeof LAUNCHPAD_STATUSES)[number];
 
 /** A pad we share with SpaceX (mirrored from SpaceX's API). */

@@ -12,7 +12,7 @@ describe("isSyncDue (sync if necessary)", () => {
 
   it("runs on a tick exactly one interval after the last success, and on one a hair early", () => {
     assert.equal(isSyncDue(at(0), at(HOUR), HOUR), true);
-    // The seed's bug: the success is stamped a few ms after its tick, so the next tick is a few ms short.
+    // The success is stamped a few ms after its tick, so the next tick comes a few ms short of an interval.
     assert.equal(isSyncDue(at(15), at(HOUR), HOUR), true);
   });
 

@@ -53,7 +53,7 @@ export function syncSlackMs(intervalMs: number): number {
  * "Sync if necessary": due when nothing succeeded yet, or when the last success started at least
  * one interval (less a small slack) before `now`.
  *
- * The slack is the fix for the seed's "every other tick" bug: the timer fires every interval,
+ * The slack keeps the job from running only every other tick: the timer fires every interval,
  * but timers drift and a run's start is recorded a few milliseconds after its tick, so the next
  * tick can find the last success a hair younger than the interval and skip, doubling the period.
  * A tick equal to the interval, or a little early, therefore runs. The cost: with several

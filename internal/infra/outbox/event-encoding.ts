@@ -2,7 +2,7 @@ import { create, type DescMessage, type JsonObject, type MessageInitShape, toJso
 import type { DomainEvent } from "../../domain/domain-event.js";
 
 /** A domain event as the outbox stores it. */
-export interface EncodedEvent {
+interface EncodedEvent {
   readonly aggregateType: string;
   readonly aggregateId: string;
   /** The event's name on the wire: its protobuf message's full name (also `ce-type`). */

@@ -15,7 +15,7 @@ export interface PendingEvent {
 }
 
 /** An aggregate leased to a pass, and where its unpublished events began when claimed. */
-export interface ClaimedAggregate {
+interface ClaimedAggregate {
   readonly aggregateId: string;
   /** seq of its oldest unpublished event at claim time (decimal text): nothing before it is pending. */
   readonly headSeq: string;
@@ -31,7 +31,7 @@ export interface PassLease {
   readonly aggregates: readonly ClaimedAggregate[];
 }
 
-export interface ClaimRequest {
+interface ClaimRequest {
   /** At most this many aggregates (NOTIFICATIONS_BATCH_SIZE_MAX). */
   readonly limit: number;
   readonly leaseTtlMs: number;
@@ -83,7 +83,7 @@ export interface OutgoingMessage {
   readonly orderingKey: string;
 }
 
-/** What a relay needs from Pub/Sub (internal/infra/pubsub/publisher.ts implements it). */
+/** What a relay needs from Pub/Sub (pubsub-publisher.ts implements it). */
 export interface EventPublisher {
   /**
    * Resolves with the message id once Pub/Sub stored the message. Messages with one ordering

@@ -6,7 +6,7 @@ import type { Logger } from "../../app/ports.js";
 import type { Database } from "../postgres/schema.js";
 
 /** The channel migrations/postgresql/0002_outbox.sql notifies after every outbox insert. */
-export const OUTBOX_CHANNEL = "spacet_outbox";
+const OUTBOX_CHANNEL = "spacet_outbox";
 
 /** Reconnection backoff: 100 ms doubling to 5 s, with jitter. */
 const RECONNECT = { firstMs: 100, maxMs: 5_000 };

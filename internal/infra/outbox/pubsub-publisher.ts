@@ -10,7 +10,7 @@ const CHECK_TIMEOUT_MS = 1_500;
 
 export interface PublisherOptions {
   readonly projectId: string;
-  /** `host:port` of the Pub/Sub emulator (see client.ts). */
+  /** `host:port` of the Pub/Sub emulator (see pubsub-client.ts). */
   readonly emulatorHost?: string;
   /**
    * Create missing topics (default: only with an emulator, which forgets every topic when it
@@ -42,7 +42,7 @@ export interface Publisher extends EventPublisher {
  * A thin publisher over @google-cloud/pubsub 5.3.1 (research/pubsub-emulator.md):
  * - ordered topics (`messageOrdering`), so messages with one ordering key go out in call
  *   order, one batch in flight per key, and a failed batch fails everything queued behind it;
- * - a bounded publish deadline through a COMPLETE backoffSettings (call-options.ts);
+ * - a bounded publish deadline through a COMPLETE backoffSettings (pubsub-call-options.ts);
  * - with an emulator, topics are created on demand and again after a NOT_FOUND.
  */
 export function createPublisher(opts: PublisherOptions): Publisher {

@@ -35,5 +35,3 @@ export const AdvisoryLock = {
    */
   padWeek: 7_000_004,
 } as const;
-
-export type AdvisoryLockName = keyof typeof AdvisoryLock;

@@ -74,7 +74,7 @@ export interface SpacexLaunchTable {
   synced_at: ColumnType<Date, Date | undefined, Date>;
 }
 
-export interface OutboxTable {
+interface OutboxTable {
   id: string;
   seq: BigintText;
   aggregate_type: string;
@@ -88,7 +88,7 @@ export interface OutboxTable {
   published_at: Date | null;
 }
 
-export interface OutboxLeaseTable {
+interface OutboxLeaseTable {
   aggregate_id: string;
   owner_pid: number;
   token: Generated<string>;
@@ -113,7 +113,7 @@ export interface SyncRunTable {
 }
 
 /** Created by the migrator itself (migrator.ts), not by a migration file. */
-export interface SchemaMigrationTable {
+interface SchemaMigrationTable {
   version: string;
   checksum: string;
   applied_at: ColumnType<Date, Date | undefined, never>;

@@ -18,7 +18,7 @@ export type SpacexFixtureFault = { readonly route?: string } & (
 );
 
 /** What the server does with a request before routing it. */
-export type Interception = { readonly hold: true } | { readonly answer: Answer } | undefined;
+type Interception = { readonly hold: true } | { readonly answer: Answer } | undefined;
 
 /** Holds the current fault and applies it around routing. */
 export interface FaultSwitch {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "../processes.js";
 
 /** A raw SpaceX v4 document, kept exactly as the API serves it. */
 export type Doc = Record<string, unknown>;
@@ -11,8 +11,6 @@ export interface SpacexCollections {
   launchpads: Doc[];
   landpads: Doc[];
 }
-
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
  * Where the fixtures live: the explicit option, else `SPACEX_FIXTURES_DIR`, else `data/` next

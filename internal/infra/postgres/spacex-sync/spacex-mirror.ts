@@ -59,8 +59,8 @@ const CONFLICT_COLUMNS = sql.raw(`
  * SpaceX launch takes, and all its confirmed bookings; returns them (one row per booking).
  *
  * - "Day" is the SpaceX instant seen in the pad's zone, `(date_utc at time zone pad.time_zone)`,
- *   exactly as the booking check computes it, so the two can never disagree (bug 1.11.3 of the
- *   seed compared days in the session's zone).
+ *   exactly as the booking check computes it, so the two can never disagree (a day taken in
+ *   the session's zone would be off by the pad's UTC offset).
  * - Only precisions that block (hour, day) count; "some time in December" blocks nothing.
  * - Days before the pad-local today are history and are left alone.
  * - Lock order is launch rows, then their booking rows (as CancelBooking does): the bookings
