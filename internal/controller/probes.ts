@@ -41,8 +41,10 @@ export function createProbes(deps: {
         return true;
       case "/readiness": {
         const state = deps.lifecycle();
-        if (state === "starting") return send(res, 503, { status: "heating engines" }), true;
-        if (state === "draining") return send(res, 503, { status: "draining" }), true;
+        if (state !== "ready") {
+          send(res, 503, { status: state === "starting" ? "heating engines" : "draining" });
+          return true;
+        }
         const db = await check(deps.database);
         send(res, db.ok ? 200 : 503, { status: db.ok ? "ready" : "database unavailable", ...deps.app, checks: { database: db } });
         return true;

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { type Dirent, readdirSync } from "node:fs";
 import path from "node:path";
 
 /** Folders that hold `*.test.ts` files (Node 20's `--test` takes no globs, so the runner lists them). */
@@ -8,7 +8,7 @@ const TEST_ROOTS = ["cmd", "config", "internal", "pkg", "examples", "bench", "sc
 export function findTestFiles(base: string, roots: readonly string[] = TEST_ROOTS): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

@@ -54,7 +54,8 @@ export async function runSyncJob(
         job: job.name,
         trigger: req.trigger,
         startedAt,
-        finishedAt: end < startedAt ? startedAt : end,
+        // A wall clock stepped back during the run must not make it end before it started.
+        finishedAt: new Date(Math.max(end.getTime(), startedAt.getTime())),
         durationMs: Math.round(performance.now() - t0),
         outcome,
         error,

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { BookingService, BookingStatus, Gender } from "../../../gen/spacet/v1/booking_pb.js";
+import { type BookingService, BookingStatus, Gender } from "../../../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../../../gen/spacet/v1/launch_pb.js";
 import type { PageTokenCodec } from "../../../pkg/page-token/page-token.js";
 import type { CancelBooking } from "../../app/launch/cancel-booking.js";

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { Destination, LaunchProvider, LaunchService } from "../../../gen/spacet/v1/launch_pb.js";
+import { Destination, LaunchProvider, type LaunchService } from "../../../gen/spacet/v1/launch_pb.js";
 import type { PageTokenCodec } from "../../../pkg/page-token/page-token.js";
 import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";
 import type { ListLaunches } from "../../app/launch/list-launches.js";

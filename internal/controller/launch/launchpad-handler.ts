@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { LaunchpadService, LaunchpadStatus } from "../../../gen/spacet/v1/launchpad_pb.js";
+import { type LaunchpadService, LaunchpadStatus } from "../../../gen/spacet/v1/launchpad_pb.js";
 import type { GetLaunchpad } from "../../app/launch/get-launchpad.js";
 import type { ListLaunchpads } from "../../app/launch/list-launchpads.js";
 import type { LaunchpadStatus as DomainStatus } from "../../domain/launch/launchpad.js";

@@ -8,7 +8,7 @@ import {
   type SyncRun as SyncRunMsg,
   SyncRunSchema,
   SyncOutcome,
-  SyncService,
+  type SyncService,
   SyncTrigger,
 } from "../../../gen/spacet/v1/sync_pb.js";
 import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { PubSub } from "@google-cloud/pubsub";
 import pg from "pg";
 import type { ReceivedEvent } from "../../../examples/echo-consumer/subscribe-events.js";
 import { spawnScript } from "../../testkit/processes.js";
