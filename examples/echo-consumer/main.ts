@@ -18,7 +18,12 @@ const config = loadConfig({ path: configPathFromArgv(process.argv.slice(2)) });
 const topic = config.pubsub.launchesTopic;
 const subscription = args.subscription ?? `${config.app.name}-echo`;
 const emulator = config.pubsub.emulatorHost;
-const pubsub = new PubSub({ projectId: config.pubsub.projectId, ...(emulator ? { apiEndpoint: emulator, emulatorMode: true } : {}) });
+// Naming the universe spares the auth library its probe of the GCE metadata server (and its
+// warning off Google Cloud); the emulator needs no credentials.
+const pubsub = new PubSub({
+  projectId: config.pubsub.projectId,
+  ...(emulator ? { apiEndpoint: emulator, emulatorMode: true, universeDomain: "googleapis.com" } : {}),
+});
 
 /** Creates what is missing; message ordering on, so each launch's events print in commit order. */
 async function ensureSubscription(client: PubSub): Promise<void> {

@@ -33,7 +33,9 @@ export interface SmokeResult {
  * consumer) see the events too.
  */
 export async function runPublisherSmoke(opts: SmokeOptions): Promise<SmokeResult> {
-  const pubsub = new PubSub({ projectId: opts.projectId, ...(opts.emulatorHost ? { apiEndpoint: opts.emulatorHost, emulatorMode: true } : {}) });
+  // Naming the universe spares the auth library its probe of the GCE metadata server; the emulator needs no credentials.
+  const emulator = opts.emulatorHost ? { apiEndpoint: opts.emulatorHost, emulatorMode: true, universeDomain: "googleapis.com" } : {};
+  const pubsub = new PubSub({ projectId: opts.projectId, ...emulator });
   const launchId = randomUUID();
   const subscriptionName = `${opts.topic}-smoke-${launchId.slice(0, 8)}`;
   try {
