@@ -89,8 +89,7 @@ export async function stopStalePostmaster(dataDir: string, log: (line: string) =
   const owner = liveOwner(dataDir);
   if (owner !== undefined) {
     throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${dataDir} for the live process ${owner}. ` +
-        `Stop that process or use another data dir (PG_DATA_DIR).`,
+      `PostgreSQL (pid ${pid}) is already running on ${dataDir} for the live process ${owner}. Stop that process or use another data dir (PG_DATA_DIR).`,
     );
   }
   log(`stopping orphaned PostgreSQL (pid ${pid}) left on ${dataDir} by a killed process`);

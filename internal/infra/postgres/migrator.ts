@@ -80,8 +80,7 @@ async function applyPending(conn: Kysely<Database>, files: MigrationFile[], log:
   const changed = files.filter((f) => recorded.has(f.version) && recorded.get(f.version) !== f.checksum);
   if (changed.length > 0) {
     throw new Error(
-      `already-applied migrations were modified: ${changed.map((f) => f.file).join(", ")}. ` +
-        `Restore them and put the change in a new migration file.`,
+      `already-applied migrations were modified: ${changed.map((f) => f.file).join(", ")}. Restore them and put the change in a new migration file.`,
     );
   }
   const onDisk = new Set(files.map((f) => f.version));
