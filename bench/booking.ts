@@ -28,7 +28,7 @@ const PAGE_TOKEN_SECRET = "spacet-dev-page-token-secret";
 /** Booking i: spread over pads and days; the day's weekday picks the destination so the weekly rotation always holds. */
 function slot(i: number, offsetDays: number) {
   const pad = PAD_IDS[i % PAD_IDS.length];
-  const dayIndex = offsetDays + Math.floor(i / PAD_IDS.length) % 700;
+  const dayIndex = offsetDays + (Math.floor(i / PAD_IDS.length) % 700);
   const date = new Date(Date.UTC(2050, 0, 3 + dayIndex)); // 2050-01-03 is a Monday
   const destination = DESTINATIONS[(date.getUTCDay() + 6) % 7];
   return { pad, date: date.toISOString().slice(0, 10), destination };
@@ -109,7 +109,10 @@ export async function runBookingBench(): Promise<void> {
     await seedBookings(pool, DEEP_ROWS + 50_000);
     const { rows } = await pool.query<{ seq: string }>("select max(seq)::text as seq from bookings");
     const codec = createPageTokenCodec(PAGE_TOKEN_SECRET);
-    const scope = JSON.stringify(["bookings", { launchpadId: undefined, destination: undefined, status: undefined, fromLaunchDate: undefined, toLaunchDate: undefined }]);
+    const scope = JSON.stringify([
+      "bookings",
+      { launchpadId: undefined, destination: undefined, status: undefined, fromLaunchDate: undefined, toLaunchDate: undefined },
+    ]);
     const deepToken = codec.encode(String(BigInt(rows[0].seq) - BigInt(DEEP_ROWS)), scope);
     const [first, deep] = await interleavedLatencies(
       () => client.listBookings({ pageSize: 100 }),

@@ -39,7 +39,16 @@ const RELAYS: ReadonlyArray<{ readonly batch: number; readonly passes: number }>
 ];
 const TARGET_P99_MS = 100;
 const TARGET_RATIO = 0.5;
-const PAYLOAD = { bookingId: randomUUID(), launchId: randomUUID(), launchpadId: "5e9e4501f509094ba4566f84", destination: "DESTINATION_MARS", launchDate: "2049-07-01", createTime: "2049-03-01T12:00:00Z", bookedSeats: 7, capacity: 50 };
+const PAYLOAD = {
+  bookingId: randomUUID(),
+  launchId: randomUUID(),
+  launchpadId: "5e9e4501f509094ba4566f84",
+  destination: "DESTINATION_MARS",
+  launchDate: "2049-07-01",
+  createTime: "2049-03-01T12:00:00Z",
+  bookedSeats: 7,
+  capacity: 50,
+};
 
 export interface OutboxBenchResult {
   readonly latencyP50Ms: number;
@@ -101,7 +110,16 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
     // Throughput baseline: the same messages straight through the publisher, all at once.
     const messages = Array.from({ length: BACKLOG }, (_, i) =>
       toPubsubMessage(
-        { id: randomUUID(), aggregateType: "launch", aggregateId: `launch-${i % AGGREGATES}`, eventType: "spacet.events.v1.BookingCreated", payloadJson: JSON.stringify(PAYLOAD), createdAt: new Date(), attempts: 0, due: true },
+        {
+          id: randomUUID(),
+          aggregateType: "launch",
+          aggregateId: `launch-${i % AGGREGATES}`,
+          eventType: "spacet.events.v1.BookingCreated",
+          payloadJson: JSON.stringify(PAYLOAD),
+          createdAt: new Date(),
+          attempts: 0,
+          due: true,
+        },
         "/spacet",
       ),
     );

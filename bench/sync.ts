@@ -87,7 +87,13 @@ async function runScenario(scenario: SyncBenchScenario): Promise<SyncBenchResult
 
     // Round trips are counted on the database the sync talks to, as the service's log line counts them.
     const counter = createStatementCounter();
-    const sync = createSpacexSync({ db: handle.db.withPlugin(counter.plugin), settings: syncSettings(fixture.url), log: silentLog, clock: () => NOW, provider });
+    const sync = createSpacexSync({
+      db: handle.db.withPlugin(counter.plugin),
+      settings: syncSettings(fixture.url),
+      log: silentLog,
+      clock: () => NOW,
+      provider,
+    });
     const t1 = performance.now();
     const { value: outcome, statements: roundTrips } = await counter.count(() => sync.syncSpacexLaunches({ trigger: "manual", force: true }));
     const syncMs = performance.now() - t1;

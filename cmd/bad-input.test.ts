@@ -25,7 +25,9 @@ async function rowCount(): Promise<number> {
   const client = new pg.Client({ connectionString: sut.db.dsn });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>("select (select count(*) from bookings) + (select count(*) from launches) + (select count(*) from outbox) as n");
+    const { rows } = await client.query<{ n: number }>(
+      "select (select count(*) from bookings) + (select count(*) from launches) + (select count(*) from outbox) as n",
+    );
     return Number(rows[0].n);
   } finally {
     await client.end();
@@ -89,7 +91,9 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
 
     // A real token only works with the filters it was issued for.
     const res = await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`);
-    const createMany = [1, 2].map((i) => fetch(`${sut.service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))));
+    const createMany = [1, 2].map((i) =>
+      fetch(`${sut.service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))),
+    );
     await Promise.all(createMany);
     assert.equal(res.status, 200);
     const page1 = (await (await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`)).json()) as { nextPageToken: string };
@@ -112,7 +116,12 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
       launchDate: "2049-02-30",
     };
     const fieldsOf = async (p: Promise<unknown>) => {
-      const err = ConnectError.from(await p.then(() => assert.fail("expected an error"), (e: unknown) => e));
+      const err = ConnectError.from(
+        await p.then(
+          () => assert.fail("expected an error"),
+          (e: unknown) => e,
+        ),
+      );
       assert.equal(err.code, Code.InvalidArgument, err.message);
       return err.findDetails(ViolationsSchema).flatMap((v) => v.violations.map((x) => x.field?.elements.map((e) => e.fieldName).join(".")));
     };

@@ -13,7 +13,15 @@ const book = (launchDate: string) =>
   fetch(`${sut.service.httpUrl}/v1/bookings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", gender: "female", birthday: "1990-12-10", launchpadId: PADS.kennedy, destination: "moon", launchDate }),
+    body: JSON.stringify({
+      firstName: "Ada",
+      lastName: "Lovelace",
+      gender: "female",
+      birthday: "1990-12-10",
+      launchpadId: PADS.kennedy,
+      destination: "moon",
+      launchDate,
+    }),
   });
 
 /** Ends every session of the service on its database, as a database restart or failover would. */
@@ -43,7 +51,10 @@ describe("the database drops every connection", () => {
       statuses.push(res.status);
       if (res.status !== 200) assert.equal(((await res.json()) as { code: number }).code, 14, "UNAVAILABLE");
     }
-    assert.ok(statuses.every((s) => s === 200 || s === 503), `statuses: ${statuses}`);
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503),
+      `statuses: ${statuses}`,
+    );
     assert.equal(statuses.at(-1), 200, "the pool reconnected");
     assert.equal((await fetch(`${sut.service.httpUrl}/readiness`)).status, 200);
     assert.equal(exited, false, "the process survived");

@@ -33,7 +33,9 @@ describe("every face books, gets, lists and cancels", () => {
     const pkg = grpc.loadPackageDefinition(def) as unknown as { spacet: { v1: { BookingService: grpc.ServiceClientConstructor } } };
     const client = new pkg.spacet.v1.BookingService(`127.0.0.1:${sut.service.grpcPort}`, grpc.credentials.createInsecure());
     const call = <T>(method: string, req: object) =>
-      new Promise<T>((resolve, reject) => (client[method] as Function).call(client, req, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res))));
+      new Promise<T>((resolve, reject) =>
+        (client[method] as Function).call(client, req, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res))),
+      );
     try {
       const created = await call<{ booking: { ticketId: string; status: string } }>("CreateBooking", {
         firstName: "Ada",
@@ -52,7 +54,10 @@ describe("every face books, gets, lists and cancels", () => {
       const cancelled = await call<{ booking: { status: string } }>("CancelBooking", { ticketId: created.booking.ticketId });
       assert.equal(cancelled.booking.status, "BOOKING_STATUS_CANCELLED");
       await assert.rejects(call("GetBooking", { ticketId: "not-a-uuid" }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT);
-      await assert.rejects(call("GetBooking", { ticketId: "3f2b1c4d-0000-4000-8000-000000000000" }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+      await assert.rejects(
+        call("GetBooking", { ticketId: "3f2b1c4d-0000-4000-8000-000000000000" }),
+        (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND,
+      );
     } finally {
       client.close();
     }
@@ -61,9 +66,18 @@ describe("every face books, gets, lists and cancels", () => {
   it("buf curl through server reflection", async () => {
     const buf = `${REPO_ROOT}node_modules/.bin/buf`;
     const { stdout: services } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--list-services", sut.service.grpcUrl]);
-    for (const s of ["spacet.v1.BookingService", "spacet.v1.LaunchpadService", "spacet.v1.LaunchService", "grpc.health.v1.Health"]) assert.match(services, new RegExp(s));
+    for (const s of ["spacet.v1.BookingService", "spacet.v1.LaunchpadService", "spacet.v1.LaunchService", "grpc.health.v1.Health"])
+      assert.match(services, new RegExp(s));
     const curl = async (method: string, body: object) => {
-      const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", JSON.stringify(body), `${sut.service.grpcUrl}/spacet.v1.BookingService/${method}`]);
+      const { stdout } = await run(buf, [
+        "curl",
+        "--protocol",
+        "grpc",
+        "--http2-prior-knowledge",
+        "-d",
+        JSON.stringify(body),
+        `${sut.service.grpcUrl}/spacet.v1.BookingService/${method}`,
+      ]);
       return JSON.parse(stdout);
     };
     const created = await curl("CreateBooking", {
@@ -169,7 +183,15 @@ describe("every face books, gets, lists and cancels", () => {
     assert.equal(live.status, 200);
     assert.deepEqual(((await live.json()) as { checks: unknown }).checks, { database: { ok: true } });
     const buf = `${REPO_ROOT}node_modules/.bin/buf`;
-    const { stdout } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}", `${sut.service.grpcUrl}/grpc.health.v1.Health/Check`]);
+    const { stdout } = await run(buf, [
+      "curl",
+      "--protocol",
+      "grpc",
+      "--http2-prior-knowledge",
+      "-d",
+      "{}",
+      `${sut.service.grpcUrl}/grpc.health.v1.Health/Check`,
+    ]);
     assert.equal(JSON.parse(stdout).status, "SERVING");
   });
 });

@@ -32,7 +32,15 @@ async function book(httpUrl: string, launchDate: string): Promise<string> {
   const res = await fetch(`${httpUrl}/v1/bookings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", gender: "female", birthday: "1990-12-10", launchpadId: PADS.cape, destination: "mars", launchDate }),
+    body: JSON.stringify({
+      firstName: "Ada",
+      lastName: "Lovelace",
+      gender: "female",
+      birthday: "1990-12-10",
+      launchpadId: PADS.cape,
+      destination: "mars",
+      launchDate,
+    }),
   });
   const body = (await res.json()) as { booking?: { ticketId: string } };
   assert.equal(res.status, 200, JSON.stringify(body));
@@ -40,7 +48,11 @@ async function book(httpUrl: string, launchDate: string): Promise<string> {
 }
 const liveness = async (httpUrl: string) => (await (await fetch(`${httpUrl}/liveness`)).json()) as { status: string; checks: Record<string, { ok: boolean }> };
 const relaySessions = async () =>
-  (await pool.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like '%outbox-relay'")).rows[0].n;
+  (
+    await pool.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like '%outbox-relay'",
+    )
+  ).rows[0].n;
 
 describe("the service and its outbox relay", () => {
   it("publishes a booking made over REST (book → event) and reports Pub/Sub in /liveness", async () => {
@@ -75,7 +87,9 @@ describe("the service and its outbox relay", () => {
       assert.equal(await relaySessions(), 0, "no relay runs");
       const live = await liveness(service.httpUrl);
       assert.equal(live.checks.pubsub, undefined, "Pub/Sub is no dependency when disabled");
-      const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null and payload->>'bookingId' = $1", [ticketId]);
+      const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null and payload->>'bookingId' = $1", [
+        ticketId,
+      ]);
       assert.equal(rows[0].n, 1, "the event waits in the outbox");
     } finally {
       assert.equal(await service.stop(), 0);

@@ -98,7 +98,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const { applied } = await migrate({ dsn, log: log.child({ component: "migrator" }) });
     log.info({ applied: applied.length }, "migrations applied");
 
-    const dbh = openDatabase({ dsn, poolMax: config.postgres.poolMax, applicationName: config.app.name, onError: (err) => log.warn({ err }, "idle database client failed") });
+    const dbh = openDatabase({
+      dsn,
+      poolMax: config.postgres.poolMax,
+      applicationName: config.app.name,
+      onError: (err) => log.warn({ err }, "idle database client failed"),
+    });
     closeDatabase = dbh.close;
     database = async () => {
       await sql`select 1`.execute(dbh.db);
@@ -146,7 +151,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     sync.scheduler.start();
     stopSync = sync.scheduler.stop;
     // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
-    if (config.pubsub.enabled) outboxRelay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
+    if (config.pubsub.enabled)
+      outboxRelay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
   })();
 
   let stopping: Promise<void> | undefined;

@@ -56,10 +56,15 @@ describe("the service on the embedded default", () => {
     assert.equal(status.launchpads.lastSuccess.counts.fetched, 6, "the seed pads were refreshed first");
     assert.equal(status.launches.interval, "3600s");
 
-    const line = service.stdout().split("\n").find((l) => l.includes('"msg":"spacex sync succeeded"') && l.includes('"job":"spacex_launches"'));
+    const line = service
+      .stdout()
+      .split("\n")
+      .find((l) => l.includes('"msg":"spacex sync succeeded"') && l.includes('"job":"spacex_launches"'));
     assert.ok(line, "one log line per run");
     assert.deepEqual(
-      (({ fetched, added, removed, bookingsCancelled, roundTrips }) => ({ fetched, added, removed, bookingsCancelled, hasTrips: roundTrips > 0 }))(JSON.parse(line)),
+      (({ fetched, added, removed, bookingsCancelled, roundTrips }) => ({ fetched, added, removed, bookingsCancelled, hasTrips: roundTrips > 0 }))(
+        JSON.parse(line),
+      ),
       { fetched: 9, added: 9, removed: 0, bookingsCancelled: 0, hasTrips: true },
     );
   });

@@ -25,7 +25,14 @@ describe("config", () => {
 
   it("lets the environment override every file key", () => {
     const c = loadConfig({
-      env: { HTTP_PORT: "9090", PG_DSN: "postgres://x@h/db", ORCHESTRATOR_INTERVAL: "90s", PUBSUB_ENABLED: "true", LOG_LEVEL: "debug", PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" },
+      env: {
+        HTTP_PORT: "9090",
+        PG_DSN: "postgres://x@h/db",
+        ORCHESTRATOR_INTERVAL: "90s",
+        PUBSUB_ENABLED: "true",
+        LOG_LEVEL: "debug",
+        PUBSUB_EMULATOR_HOST: "127.0.0.1:8085",
+      },
     });
     assert.deepEqual(
       [c.http.port, c.postgres.dsn, c.orchestrator.intervalMs, c.pubsub.enabled, c.app.logLevel, c.pubsub.emulatorHost],
@@ -41,7 +48,11 @@ describe("config", () => {
     } catch (e) {
       assert.ok(e instanceof ConfigError);
       const fields = ["http.port", "GRPC_PORT", "PUBSUB_ENABLED", "ORCHESTRATOR_INTERVAL", "LOG_LEVEL", "SPACEX_API_URL"];
-      for (const f of fields) assert.ok(e.problems.some((p) => p.includes(f)), `missing problem for ${f}: ${e.message}`);
+      for (const f of fields)
+        assert.ok(
+          e.problems.some((p) => p.includes(f)),
+          `missing problem for ${f}: ${e.message}`,
+        );
     }
   });
 

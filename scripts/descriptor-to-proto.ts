@@ -18,10 +18,21 @@ import {
 } from "@bufbuild/protobuf/wkt";
 
 const SCALAR: Partial<Record<T, string>> = {
-  [T.DOUBLE]: "double", [T.FLOAT]: "float", [T.INT64]: "int64", [T.UINT64]: "uint64",
-  [T.INT32]: "int32", [T.FIXED64]: "fixed64", [T.FIXED32]: "fixed32", [T.BOOL]: "bool",
-  [T.STRING]: "string", [T.BYTES]: "bytes", [T.UINT32]: "uint32", [T.SFIXED32]: "sfixed32",
-  [T.SFIXED64]: "sfixed64", [T.SINT32]: "sint32", [T.SINT64]: "sint64",
+  [T.DOUBLE]: "double",
+  [T.FLOAT]: "float",
+  [T.INT64]: "int64",
+  [T.UINT64]: "uint64",
+  [T.INT32]: "int32",
+  [T.FIXED64]: "fixed64",
+  [T.FIXED32]: "fixed32",
+  [T.BOOL]: "bool",
+  [T.STRING]: "string",
+  [T.BYTES]: "bytes",
+  [T.UINT32]: "uint32",
+  [T.SFIXED32]: "sfixed32",
+  [T.SFIXED64]: "sfixed64",
+  [T.SINT32]: "sint32",
+  [T.SINT64]: "sint64",
 };
 const MAX = 536870912; // exclusive end of "N to max"
 const q = (s: string) => JSON.stringify(s); // JSON escapes are valid proto string escapes
@@ -51,7 +62,10 @@ export function descriptorToProto(file: DescFile, header = ""): string {
   }
   for (const m of file.messages) out.push(...message(m, exts, ""), "");
   for (const e of file.enums) out.push(...enumeration(e, ""), "");
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function field(fd: FieldDescriptorProto, opts: string[], inOneof: boolean): string {
@@ -80,7 +94,11 @@ function fieldOptions(m: DescMessage, fd: FieldDescriptorProto, exts: DescExtens
       if (!isFieldSet(val as never, sub)) continue;
       if (sub.fieldKind !== "list" || sub.listKind !== "message") throw new Error("unsupported option shape");
       for (const item of val[sub.localName] as never[]) {
-        const body = toText(sub.message, item).trimEnd().split("\n").map((l) => `  ${l}`).join("\n");
+        const body = toText(sub.message, item)
+          .trimEnd()
+          .split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n");
         res.push(`(${ext.typeName}).${sub.name} = {\n${body}\n}`);
       }
     }
@@ -90,7 +108,13 @@ function fieldOptions(m: DescMessage, fd: FieldDescriptorProto, exts: DescExtens
 
 const ranges = (rs: { start: number; end: number }[]) =>
   rs.map((r) => (r.end === MAX ? `${r.start} to max` : r.end - 1 === r.start ? `${r.start}` : `${r.start} to ${r.end - 1}`)).join(", ");
-const indent = (lines: string[], ind: string) => lines.map((l) => l.split("\n").map((x) => ind + x).join("\n"));
+const indent = (lines: string[], ind: string) =>
+  lines.map((l) =>
+    l
+      .split("\n")
+      .map((x) => ind + x)
+      .join("\n"),
+  );
 
 function message(m: DescMessage, exts: DescExtension[], ind: string): string[] {
   const p = m.proto;

@@ -90,9 +90,15 @@ async function main(): Promise<number> {
   tests = spawn(
     process.execPath,
     [
-      "--import", "tsx", "--test", "--test-concurrency=3", "--test-timeout=120000",
-      "--test-reporter=spec", "--test-reporter-destination=stdout",
-      "--test-reporter=tap", `--test-reporter-destination=${tapFile}`,
+      "--import",
+      "tsx",
+      "--test",
+      "--test-concurrency=3",
+      "--test-timeout=120000",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${tapFile}`,
       ...files,
     ],
     {

@@ -41,11 +41,22 @@ describe("echo consumer (npm run examples:echo)", () => {
       assert.match(await echo.waitForLine(/id=evt-1 /), /^2049-01-01T00:00:00.000Z spacet.events.v1.BookingCreated key=launch-1 id=evt-1 \{"n":1\}$/);
       await echo.waitForLine(/id=evt-1 \(duplicate, skipped\)$/);
       await echo.waitForLine(/id=evt-2 \{"n":2\}$/);
-      assert.equal(echo.stdout().split("\n").filter((l) => l.includes("id=evt-1 {")).length, 1, "printed once");
+      assert.equal(
+        echo
+          .stdout()
+          .split("\n")
+          .filter((l) => l.includes("id=evt-1 {")).length,
+        1,
+        "printed once",
+      );
 
       // As after an emulator restart: the subscription is gone; the consumer makes it again.
       await admin.subscription(subscription).delete();
-      const relistened = () => echo.stdout().split("\n").filter((l) => l.includes("listening on subscription")).length === 2;
+      const relistened = () =>
+        echo
+          .stdout()
+          .split("\n")
+          .filter((l) => l.includes("listening on subscription")).length === 2;
       for (const deadline = Date.now() + 30_000; !relistened() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       assert.ok(relistened(), `re-subscribed\n${echo.stderr()}`);
       await publish(topic, event("evt-3", 3));

@@ -42,7 +42,9 @@ async function attach(): Promise<void> {
   stream = subscribeEvents(pubsub.subscription(subscription), {
     onEvent(event, { duplicate }) {
       const when = event.attributes["ce-time"] ?? "";
-      process.stdout.write(`${when} ${event.eventType} key=${event.orderingKey} id=${event.eventId}${duplicate ? " (duplicate, skipped)" : ` ${event.data}`}\n`);
+      process.stdout.write(
+        `${when} ${event.eventType} key=${event.orderingKey} id=${event.eventId}${duplicate ? " (duplicate, skipped)" : ` ${event.data}`}\n`,
+      );
     },
     onError(err) {
       if (stopping) return;

@@ -18,6 +18,12 @@ describe("publisher smoke test (npm run examples:publish)", () => {
     const exit = await smoke.exited;
     assert.equal(exit.code, 0, `${smoke.stdout()}\n${smoke.stderr()}`);
     assert.match(smoke.stdout(), /publisher smoke test passed: 4\/4 events round-tripped in order/);
-    assert.equal(smoke.stdout().split("\n").filter((l) => l.startsWith("received spacet.events.v1.BookingCreated")).length, 4);
+    assert.equal(
+      smoke
+        .stdout()
+        .split("\n")
+        .filter((l) => l.startsWith("received spacet.events.v1.BookingCreated")).length,
+      4,
+    );
   });
 });

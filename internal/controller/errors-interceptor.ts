@@ -38,11 +38,11 @@ export function createErrorsInterceptor(log: Logger): Interceptor {
 }
 
 function toConnectError(e: DomainError, input: DescMessage): ConnectError {
-  const details = [
-    { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) },
-  ];
+  const details = [{ desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) }];
   const withViolations =
-    e.violations.length > 0 ? [{ desc: ViolationsSchema, value: create(ViolationsSchema, { violations: e.violations.map((v) => toViolation(v, input)) }) }, ...details] : details;
+    e.violations.length > 0
+      ? [{ desc: ViolationsSchema, value: create(ViolationsSchema, { violations: e.violations.map((v) => toViolation(v, input)) }) }, ...details]
+      : details;
   return new ConnectError(e.message, CODE[e.kind], undefined, withViolations, e);
 }
 

@@ -14,9 +14,7 @@ export function pageRequest(codec: PageTokenCodec, req: { pageSize: number; page
   if (req.pageToken === "") return { size, after: undefined };
   const after = codec.decode(req.pageToken, scope);
   if (after === undefined) {
-    throw invalidFields([
-      { field: "page_token", rule: "page_token.valid", message: "is not a token returned by this list with the same filters" },
-    ]);
+    throw invalidFields([{ field: "page_token", rule: "page_token.valid", message: "is not a token returned by this list with the same filters" }]);
   }
   return { size, after };
 }

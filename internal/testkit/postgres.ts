@@ -34,9 +34,7 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
   const { adminDsn, template } = await testCluster();
   const runId = process.env[RUN_ID_ENV];
   const name = `t_${runId ? `${runId}_` : ""}${randomBytes(6).toString("hex")}`;
-  await withAdmin(adminDsn, (c) =>
-    c.query(`create database ${c.escapeIdentifier(name)} template ${opts.empty ? "template0" : c.escapeIdentifier(template)}`),
-  );
+  await withAdmin(adminDsn, (c) => c.query(`create database ${c.escapeIdentifier(name)} template ${opts.empty ? "template0" : c.escapeIdentifier(template)}`));
   let dropped: Promise<void> | undefined;
   return { name, dsn: withDatabase(adminDsn, name), drop: () => (dropped ??= dropDatabase(adminDsn, name)) };
 }

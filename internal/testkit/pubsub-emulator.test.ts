@@ -7,7 +7,10 @@ import { freePort } from "../../pkg/free-port.js";
 import { startPubsubEmulator } from "./pubsub-emulator.js";
 
 const reachable = async (host: string) =>
-  fetch(`http://${host}/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+  fetch(`http://${host}/`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe("startPubsubEmulator", () => {
   it("serves Pub/Sub on its own port, forgets every topic on restart and is gone after stop", async () => {
@@ -18,7 +21,10 @@ describe("startPubsubEmulator", () => {
       const name = `topic-${randomUUID()}`;
       await pubsub.createTopic(name);
       const [before] = await pubsub.getTopics();
-      assert.deepEqual(before.map((t) => t.name), [`projects/${emulator.projectId}/topics/${name}`]);
+      assert.deepEqual(
+        before.map((t) => t.name),
+        [`projects/${emulator.projectId}/topics/${name}`],
+      );
 
       await emulator.restart();
       const [after] = await pubsub.getTopics();

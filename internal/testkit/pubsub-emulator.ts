@@ -50,7 +50,10 @@ function emulatorLauncher(): string {
     if (!existsSync(explicit)) throw new Error(`PUBSUB_EMULATOR_BIN=${explicit} does not exist`);
     return explicit;
   }
-  const gcloud = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "gcloud")).find((p) => existsSync(p));
+  const gcloud = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .map((d) => path.join(d, "gcloud"))
+    .find((p) => existsSync(p));
   // <sdk-root>/bin/gcloud; on Debian /usr/bin/gcloud is a symlink into /usr/lib/google-cloud-sdk.
   const launcher = gcloud && path.join(path.dirname(path.dirname(realpathSync(gcloud))), "platform", "pubsub-emulator", "bin", "cloud-pubsub-emulator");
   if (launcher && existsSync(launcher)) return launcher;

@@ -29,9 +29,7 @@ export function syncSettings(apiUrl: string, intervalMs = 3_600_000): Pick<Confi
 
 /** A provider over the fixture server with fast failure: no retries, short timeout, small pages. */
 export function fastFailingProvider(apiUrl: string, opts: { timeoutMs?: number; pageSize?: number } = {}): SpacexProvider {
-  return createSpacexProvider(
-    createSpacexClient({ baseUrl: apiUrl, retries: 0, timeoutMs: opts.timeoutMs ?? 2_000, pageSize: opts.pageSize ?? 100 }),
-  );
+  return createSpacexProvider(createSpacexClient({ baseUrl: apiUrl, retries: 0, timeoutMs: opts.timeoutMs ?? 2_000, pageSize: opts.pageSize ?? 100 }));
 }
 
 /** Advisory locks currently granted in this database (any session). */

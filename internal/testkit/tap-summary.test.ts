@@ -4,7 +4,8 @@ import { readTapSummary } from "./tap-summary.js";
 
 describe("readTapSummary", () => {
   it("reads the closing counts of a TAP run", () => {
-    const tap = "TAP version 13\n# Subtest: a\nok 1 - a\n1..1\n# tests 5\n# suites 1\n# pass 3\n# fail 1\n# cancelled 1\n# skipped 0\n# todo 0\n# duration_ms 12.5\n";
+    const tap =
+      "TAP version 13\n# Subtest: a\nok 1 - a\n1..1\n# tests 5\n# suites 1\n# pass 3\n# fail 1\n# cancelled 1\n# skipped 0\n# todo 0\n# duration_ms 12.5\n";
     assert.deepEqual(readTapSummary(tap), { tests: 5, pass: 3, fail: 1, cancelled: 1, skipped: 0, todo: 0 });
   });
 

@@ -18,12 +18,21 @@ describe("backoffDelay", () => {
   ];
   for (const [attempts, random, expected] of cases) {
     it(`waits ${expected} ms after failure ${attempts} when the jitter draws ${random}`, () => {
-      assert.equal(backoffDelay(attempts, policy, () => random), expected);
+      assert.equal(
+        backoffDelay(attempts, policy, () => random),
+        expected,
+      );
     });
   }
 
   it("doubles the ceiling per attempt and keeps half of it fixed", () => {
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0)), [50, 100, 200, 400, 500]);
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999)), [100, 200, 400, 800, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0)),
+      [50, 100, 200, 400, 500],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(n, policy, () => 0.999999)),
+      [100, 200, 400, 800, 1000],
+    );
   });
 });

@@ -95,21 +95,30 @@ describe("grpc health service", () => {
 
   it("lists every status", async () => {
     const res = await client.list({});
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(res.statuses).map(([k, v]) => [k, v.status])),
-      { "": S.SERVING, "spacet.v1.BookingService": S.NOT_SERVING },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(res.statuses).map(([k, v]) => [k, v.status])), {
+      "": S.SERVING,
+      "spacet.v1.BookingService": S.NOT_SERVING,
+    });
   });
 
   it("streams changes to a watcher and stops the server stream when the client cancels", async () => {
     const abort = new AbortController();
     const stream = client.watch({ service: "spacet.v1.BookingService" }, { signal: abort.signal })[Symbol.asyncIterator]();
-    assert.deepEqual((await take(stream, 1)).map((m) => m.status), [S.NOT_SERVING]);
+    assert.deepEqual(
+      (await take(stream, 1)).map((m) => m.status),
+      [S.NOT_SERVING],
+    );
     health.set("spacet.v1.BookingService", S.SERVING);
-    assert.deepEqual((await take(stream, 1)).map((m) => m.status), [S.SERVING]);
+    assert.deepEqual(
+      (await take(stream, 1)).map((m) => m.status),
+      [S.SERVING],
+    );
     health.set("spacet.v1.BookingService", S.SERVING); // no change, no message
     health.set("spacet.v1.BookingService", S.NOT_SERVING);
-    assert.deepEqual((await take(stream, 1)).map((m) => m.status), [S.NOT_SERVING]);
+    assert.deepEqual(
+      (await take(stream, 1)).map((m) => m.status),
+      [S.NOT_SERVING],
+    );
     const before = ends.count();
     abort.abort();
     await assert.rejects(stream.next(), (e: unknown) => ConnectError.from(e).code === Code.Canceled);
@@ -119,14 +128,22 @@ describe("grpc health service", () => {
   it("answers SERVICE_UNKNOWN to a watcher of an unknown service, then its status once set", async () => {
     const abort = new AbortController();
     const stream = client.watch({ service: "later.v1.Service" }, { signal: abort.signal })[Symbol.asyncIterator]();
-    assert.deepEqual((await take(stream, 1)).map((m) => m.status), [S.SERVICE_UNKNOWN]);
+    assert.deepEqual(
+      (await take(stream, 1)).map((m) => m.status),
+      [S.SERVICE_UNKNOWN],
+    );
     health.set("later.v1.Service", S.SERVING);
-    assert.deepEqual((await take(stream, 1)).map((m) => m.status), [S.SERVING]);
+    assert.deepEqual(
+      (await take(stream, 1)).map((m) => m.status),
+      [S.SERVING],
+    );
     abort.abort();
   });
 
   it("works with a stock @grpc/grpc-js client: Check, Watch and cancel", async () => {
-    const checked = await new Promise<any>((resolve, reject) => grpcJs.check({ service: "" }, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
+    const checked = await new Promise<any>((resolve, reject) =>
+      grpcJs.check({ service: "" }, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))),
+    );
     assert.equal(checked.status, "SERVING");
     const missing = await new Promise<grpc.ServiceError>((resolve) => grpcJs.check({ service: "nope" }, (err: grpc.ServiceError) => resolve(err)));
     assert.equal(missing.code, grpc.status.NOT_FOUND);
@@ -160,8 +177,15 @@ describe("grpc health shutdown", () => {
       assert.equal((await take(a, 1))[0].status, S.SERVING);
       assert.equal((await take(all, 1))[0].status, S.SERVING);
       health.shutdown();
-      assert.deepEqual((await take(a, 2)).map((m) => m.status), [S.NOT_SERVING], "one final status, then the stream ends");
-      assert.deepEqual((await take(all, 2)).map((m) => m.status), [S.NOT_SERVING]);
+      assert.deepEqual(
+        (await take(a, 2)).map((m) => m.status),
+        [S.NOT_SERVING],
+        "one final status, then the stream ends",
+      );
+      assert.deepEqual(
+        (await take(all, 2)).map((m) => m.status),
+        [S.NOT_SERVING],
+      );
       await ends.atLeast(2);
       health.set("a.v1.A", S.SERVING);
       assert.equal((await client.check({ service: "a.v1.A" })).status, S.NOT_SERVING);
@@ -178,7 +202,10 @@ describe("grpc health shutdown", () => {
     health.setAll(S.NOT_SERVING);
     health.set("b.v1.B", S.SERVING);
     health.setAll(S.SERVING);
-    const client = createClient(Health, createRouterTransport((r) => health.register(r)));
+    const client = createClient(
+      Health,
+      createRouterTransport((r) => health.register(r)),
+    );
     const list = await client.list({});
     assert.deepEqual(Object.fromEntries(Object.entries(list.statuses).map(([k, v]) => [k, v.status])), {
       "": S.SERVING,

@@ -53,7 +53,10 @@ export function createDescriptorIndex(services: readonly DescService[]): Descrip
     },
     extensionNumbersOf(typeName) {
       if (!registry.getMessage(typeName)) return undefined;
-      return extensions.filter((e) => e.extendee.typeName === typeName).map((e) => e.number).sort((a, b) => a - b);
+      return extensions
+        .filter((e) => e.extendee.typeName === typeName)
+        .map((e) => e.number)
+        .sort((a, b) => a - b);
     },
     serialize(file, sent) {
       const out: Uint8Array[] = [];

@@ -103,7 +103,10 @@ describe("grpc reflection", () => {
     };
     visit("spacet/v1/booking.proto");
     const rebuilt = createFileRegistry(create(FileDescriptorSetSchema, { file: ordered }));
-    assert.deepEqual(rebuilt.getService("spacet.v1.BookingService")?.methods.map((m) => m.name), ["CreateBooking", "GetBooking", "ListBookings", "CancelBooking"]);
+    assert.deepEqual(
+      rebuilt.getService("spacet.v1.BookingService")?.methods.map((m) => m.name),
+      ["CreateBooking", "GetBooking", "ListBookings", "CancelBooking"],
+    );
   });
 
   it("sends each import once per stream, but always the requested file", async () => {
@@ -135,7 +138,10 @@ describe("grpc reflection", () => {
 
   it("answers extension lookups", async () => {
     const [byNumber, numbers] = await ask([
-      { case: "fileContainingExtension", value: create(v1.ExtensionRequestSchema, { containingType: "google.protobuf.MethodOptions", extensionNumber: 72295728 }) },
+      {
+        case: "fileContainingExtension",
+        value: create(v1.ExtensionRequestSchema, { containingType: "google.protobuf.MethodOptions", extensionNumber: 72295728 }),
+      },
       { case: "allExtensionNumbersOfType", value: "google.protobuf.FieldOptions" },
     ]);
     assert.equal(fileNames(byNumber)[0], "google/api/annotations.proto");
@@ -182,7 +188,14 @@ describe("grpc reflection", () => {
     assert.ok(methods.stdout.includes("spacet.v1.BookingService/CreateBooking"));
     const id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
     for (const reflectProtocol of ["grpc-v1", "grpc-v1alpha"]) {
-      const call = await run(BUF, [...base, "--reflect-protocol", reflectProtocol, "-d", JSON.stringify({ ticketId: id }), `${url}/spacet.v1.BookingService/GetBooking`]);
+      const call = await run(BUF, [
+        ...base,
+        "--reflect-protocol",
+        reflectProtocol,
+        "-d",
+        JSON.stringify({ ticketId: id }),
+        `${url}/spacet.v1.BookingService/GetBooking`,
+      ]);
       assert.deepEqual(JSON.parse(call.stdout), { booking: { ticketId: id, createTime: "1970-01-01T00:00:00Z" } });
     }
   });

@@ -245,7 +245,12 @@ describe("h2c server graceful close", () => {
     const { url } = await s.listen();
     await (await fetch(`${url}/hello`)).text();
     const session = http2.connect(url);
-    await new Promise<void>((resolve) => session.request({ ":path": "/hello" }).on("end", () => resolve()).resume());
+    await new Promise<void>((resolve) =>
+      session
+        .request({ ":path": "/hello" })
+        .on("end", () => resolve())
+        .resume(),
+    );
     const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
     await s.server.close({ graceMs: 60_000 });
     await goaway;

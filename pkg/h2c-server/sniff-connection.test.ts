@@ -50,8 +50,7 @@ describe("sniffConnection", () => {
 
   it("decides HTTP/1.1 on the first differing byte and resumes the stream", async () => {
     const got = new Promise<[string, string]>((resolve) => {
-      onAccept = (socket) =>
-        sniffConnection(socket, 5_000, (p) => socket.once("data", (chunk: Buffer) => resolve([p, chunk.toString("latin1")])));
+      onAccept = (socket) => sniffConnection(socket, 5_000, (p) => socket.once("data", (chunk: Buffer) => resolve([p, chunk.toString("latin1")])));
     });
     const client = await connect();
     client.write("G");

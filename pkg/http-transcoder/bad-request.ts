@@ -22,9 +22,7 @@ export const RULE = {
 } as const;
 
 /** One step of a field path: a known field (with optional index or map key) or an unknown key. */
-export type PathStep =
-  | { readonly field: DescField; readonly subscript?: number | string }
-  | { readonly unknown: string };
+export type PathStep = { readonly field: DescField; readonly subscript?: number | string } | { readonly unknown: string };
 
 /** A problem with one field of the request. */
 export interface FieldProblem {
@@ -46,9 +44,7 @@ export function badRequest(message: string, problems: readonly FieldProblem[] = 
       message: p.message,
     }),
   );
-  return new ConnectError(message, Code.InvalidArgument, undefined, [
-    { desc: ViolationsSchema, value: { violations } },
-  ]);
+  return new ConnectError(message, Code.InvalidArgument, undefined, [{ desc: ViolationsSchema, value: { violations } }]);
 }
 
 /** INVALID_ARGUMENT for field problems, summarised the way protovalidate words its message. */

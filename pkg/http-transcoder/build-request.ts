@@ -57,7 +57,11 @@ function applyQuery(route: Route, query: URLSearchParams, json: JsonObject): Fie
   const byField = new Map<string, { fields: DescField[]; values: string[] }>();
   for (const key of new Set(query.keys())) {
     if (route.body === "*") {
-      problems.push({ path: [{ unknown: key }], ruleId: RULE.unknownField, message: `unknown query parameter "${key}": this route takes every field from the body` });
+      problems.push({
+        path: [{ unknown: key }],
+        ruleId: RULE.unknownField,
+        message: `unknown query parameter "${key}": this route takes every field from the body`,
+      });
       continue;
     }
     const resolved = resolveQueryKey(route.method.input, key);
@@ -66,7 +70,10 @@ function applyQuery(route: Route, query: URLSearchParams, json: JsonObject): Fie
       continue;
     }
     const path = resolved.map((field): PathStep => ({ field }));
-    const bound = boundBy(route, resolved.map((f) => f.name));
+    const bound = boundBy(
+      route,
+      resolved.map((f) => f.name),
+    );
     if (bound) {
       problems.push({ path, ruleId: RULE.notSettable, message: `query parameter "${key}" sets a field the ${bound} already binds` });
       continue;

@@ -57,7 +57,10 @@ describe("http transcoder template features", () => {
     assert.equal(same.status, 200);
     const other = await call("PATCH", "/v1/shelves/s/books/b", { name: "shelves/x/books/y" });
     assert.equal(other.status, 400);
-    assert.deepEqual(other.body.details[0].violations[0].field.elements.map((e: any) => e.fieldName), ["book", "name"]);
+    assert.deepEqual(
+      other.body.details[0].violations[0].field.elements.map((e: any) => e.fieldName),
+      ["book", "name"],
+    );
   });
 
   it("rejects a body field that is not an object when a path variable sets a field inside it", async () => {
@@ -89,8 +92,20 @@ describe("http transcoder template features", () => {
   });
 
   const nested: { name: string; body: JsonObject; path: string[]; subscript?: JsonObject; message: RegExp }[] = [
-    { name: "an unknown enum in a list", body: { tags: ["poetry", "opera"] }, path: ["tags"], subscript: { index: "1" }, message: /^tags\[1\]: unknown value "opera"/ },
-    { name: "a bad enum in a list of messages", body: { coauthors: [{}, { favoriteGenre: "nope" }] }, path: ["coauthors", "favorite_genre"], subscript: { index: "1" }, message: /^coauthors\[1\]\.favorite_genre: / },
+    {
+      name: "an unknown enum in a list",
+      body: { tags: ["poetry", "opera"] },
+      path: ["tags"],
+      subscript: { index: "1" },
+      message: /^tags\[1\]: unknown value "opera"/,
+    },
+    {
+      name: "a bad enum in a list of messages",
+      body: { coauthors: [{}, { favoriteGenre: "nope" }] },
+      path: ["coauthors", "favorite_genre"],
+      subscript: { index: "1" },
+      message: /^coauthors\[1\]\.favorite_genre: /,
+    },
     { name: "a bad enum as a map value", body: { ratings: { k: "bad" } }, path: ["ratings"], subscript: { stringKey: "k" }, message: /^ratings\["k"\]: / },
     { name: "an unknown nested field", body: { author: { bogus: 1 } }, path: ["author", "bogus"], message: /^author\.bogus: unknown field$/ },
     { name: "a bad int64", body: { pages: "many" }, path: ["pages"], message: /^pages: / },
@@ -104,7 +119,10 @@ describe("http transcoder template features", () => {
       assert.equal(res.status, 400);
       assert.match(res.body.message, c.message);
       const elements = res.body.details[0].violations[0].field.elements;
-      assert.deepEqual(elements.map((e: any) => e.fieldName), c.path);
+      assert.deepEqual(
+        elements.map((e: any) => e.fieldName),
+        c.path,
+      );
       if (c.subscript) assert.deepEqual(Object.fromEntries(Object.entries(elements[0]).filter(([k]) => k in c.subscript!)), c.subscript);
     });
   }
@@ -138,7 +156,10 @@ describe("http transcoder template features", () => {
       const res = await call("GET", `/v1/shelves/s/books?${query}`);
       assert.equal(res.status, 400);
       assert.match(res.body.message, message);
-      assert.deepEqual(res.body.details[0].violations[0].field.elements.map((e: any) => e.fieldName), fields);
+      assert.deepEqual(
+        res.body.details[0].violations[0].field.elements.map((e: any) => e.fieldName),
+        fields,
+      );
     });
   }
 
@@ -171,9 +192,17 @@ describe("route table startup checks", () => {
         syntax: "proto3",
         dependency: ["google/api/annotations.proto"],
         messageType: [
-          { name: "Req", field: [{ name: "id", number: 1, jsonName: "id", type: "TYPE_STRING", label: "LABEL_OPTIONAL" }, { name: "tags", number: 2, jsonName: "tags", type: "TYPE_STRING", label: "LABEL_REPEATED" }] },
+          {
+            name: "Req",
+            field: [
+              { name: "id", number: 1, jsonName: "id", type: "TYPE_STRING", label: "LABEL_OPTIONAL" },
+              { name: "tags", number: 2, jsonName: "tags", type: "TYPE_STRING", label: "LABEL_REPEATED" },
+            ],
+          },
         ],
-        service: [{ name: "Bad", method: [{ name: "Do", inputType: ".test.bad.v1.Req", outputType: ".test.bad.v1.Req", options: { "[google.api.http]": rule } }] }],
+        service: [
+          { name: "Bad", method: [{ name: "Do", inputType: ".test.bad.v1.Req", outputType: ".test.bad.v1.Req", options: { "[google.api.http]": rule } }] },
+        ],
       },
       { registry: createRegistry(file_google_api_annotations) },
     );
@@ -188,7 +217,10 @@ describe("route table startup checks", () => {
   ];
   for (const [name, rule, message] of cases) {
     it(`fails at startup for ${name}`, () => {
-      assert.throws(() => createRouteTable([serviceWith(rule)]), (e: unknown) => e instanceof RouteConfigError && message.test(e.message));
+      assert.throws(
+        () => createRouteTable([serviceWith(rule)]),
+        (e: unknown) => e instanceof RouteConfigError && message.test(e.message),
+      );
     });
   }
 
@@ -198,7 +230,10 @@ describe("route table startup checks", () => {
 
   it("builds one route per binding, including additional_bindings", () => {
     const table = createRouteTable([serviceWith({ post: "/v1/x/{id}:do", body: "*", additionalBindings: [{ delete: "/v1/x/{id}" }] })]);
-    assert.deepEqual(table.routes.map((r) => `${r.httpMethod} ${r.path.template}`), ["POST /v1/x/{id}:do", "DELETE /v1/x/{id}"]);
+    assert.deepEqual(
+      table.routes.map((r) => `${r.httpMethod} ${r.path.template}`),
+      ["POST /v1/x/{id}:do", "DELETE /v1/x/{id}"],
+    );
     const found = table.match("DELETE", "/v1/x/42");
     assert.equal(found.kind, "found");
     assert.deepEqual(found.kind === "found" && found.values, ["42"]);

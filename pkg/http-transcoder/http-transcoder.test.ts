@@ -50,7 +50,10 @@ describe("http transcoder over the booking API", () => {
   });
 
   it("cancels with POST :cancel (empty body) and with the DELETE additional binding", async () => {
-    for (const [method, suffix] of [["POST", ":cancel"], ["DELETE", ""]] as const) {
+    for (const [method, suffix] of [
+      ["POST", ":cancel"],
+      ["DELETE", ""],
+    ] as const) {
       const created = await h.call("POST", "/v1/bookings", validBooking);
       const id = created.body.booking.ticketId;
       const res = await h.call(method, `/v1/bookings/${id}${suffix}`);

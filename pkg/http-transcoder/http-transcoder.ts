@@ -70,12 +70,7 @@ const MIB = 1024 * 1024;
 export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscoder {
   const table = createRouteTable(opts.services);
   const transport = createRouterTransport(opts.routes, { router: { interceptors: opts.interceptors } });
-  const registry = createRegistry(
-    ...(opts.registry ? [opts.registry] : []),
-    file_buf_validate_validate,
-    file_google_rpc_error_details,
-    file_google_rpc_status,
-  );
+  const registry = createRegistry(...(opts.registry ? [opts.registry] : []), file_buf_validate_validate, file_google_rpc_error_details, file_google_rpc_status);
   const normalize = opts.lenientEnums ? createLenientEnums() : undefined;
   const maxBodyBytes = opts.maxBodyBytes ?? MIB;
   const forwardHeaders = (opts.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase());

@@ -11,11 +11,7 @@ import { findField, hasSpecialJson, isJsonObject } from "./json-fields.js";
  * and maps, so it reuses protobuf-es's exact JSON rules instead of re-implementing them. It only
  * runs on the error path.
  */
-export function jsonToMessage<Desc extends DescMessage>(
-  schema: Desc,
-  json: JsonValue,
-  registry: Registry,
-): MessageShape<Desc> {
+export function jsonToMessage<Desc extends DescMessage>(schema: Desc, json: JsonValue, registry: Registry): MessageShape<Desc> {
   try {
     return fromJson(schema, json, { registry });
   } catch (e) {

@@ -53,7 +53,11 @@ export function createLenientEnums(): (message: DescMessage, json: JsonValue) =>
   return walk;
 }
 
-const normalize = (s: string): string => s.trim().toLowerCase().replace(/[\s-]+/g, "_");
+const normalize = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 
 /** `Destination` → `destination_`: the prefix buf's ENUM_VALUE_PREFIX lint rule requires. */
 const enumPrefix = (name: string): string => `${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}_`;

@@ -73,7 +73,10 @@ describe("compilePathTemplate", () => {
   ];
   for (const [template, reason] of invalid) {
     it(`rejects ${template}`, () => {
-      assert.throws(() => compilePathTemplate(template), (e: unknown) => e instanceof PathTemplateError && reason.test(e.message));
+      assert.throws(
+        () => compilePathTemplate(template),
+        (e: unknown) => e instanceof PathTemplateError && reason.test(e.message),
+      );
     });
   }
 });

@@ -154,8 +154,6 @@ export function matchPathTemplate(tpl: PathTemplate, rawPath: string): string[] 
   if (!m) return undefined;
   return tpl.variables.map((v, i) => {
     const raw = m[i + 1] ?? "";
-    return v.multiSegment
-      ? raw.split(/%2F/i).map(decodeURIComponent).join("%2F")
-      : decodeURIComponent(raw);
+    return v.multiSegment ? raw.split(/%2F/i).map(decodeURIComponent).join("%2F") : decodeURIComponent(raw);
   });
 }

@@ -42,8 +42,7 @@ export async function readJsonBody(req: BodySource, maxBytes: number): Promise<J
 }
 
 /** 400 rather than 413 so the status matches the INVALID_ARGUMENT code, as for any other bad input. */
-const tooLarge = (maxBytes: number): HttpError =>
-  new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, true);
+const tooLarge = (maxBytes: number): HttpError => new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, true);
 
 /** What clients send when the caller set no type: read as JSON rather than refused. */
 const TOOL_DEFAULTS = new Set(["application/x-www-form-urlencoded", "text/plain", "*/*"]);
@@ -52,7 +51,10 @@ function checkContentType(header: string | undefined): void {
   if (header === undefined || header.trim() === "") return;
   const [mediaType, ...params] = header.split(";").map((s) => s.trim().toLowerCase());
   const json = mediaType === "application/json" || /^[a-z0-9.+-]+\/[a-z0-9.+-]+\+json$/.test(mediaType) || TOOL_DEFAULTS.has(mediaType);
-  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/"/g, "");
   if (json && (charset === undefined || charset === "utf-8" || charset === "utf8")) return;
   throw new HttpError(415, Code.InvalidArgument, `unsupported content-type "${header}": send application/json (UTF-8)`);
 }

@@ -35,15 +35,18 @@ describe("SpaceX client against the fixture server", () => {
   it("lists launchpads as camel-cased objects", async () => {
     const pads = await client().listLaunchpads();
     assert.equal(pads.length, 6);
-    assert.deepEqual(pads.find((p) => p.name === "STLS"), {
-      id: "5e9e4502f5090927f8566f85",
-      name: "STLS",
-      fullName: "SpaceX South Texas Launch Site",
-      locality: "Boca Chica Village",
-      region: "Texas",
-      timezone: "America/Chicago",
-      status: "under construction",
-    });
+    assert.deepEqual(
+      pads.find((p) => p.name === "STLS"),
+      {
+        id: "5e9e4502f5090927f8566f85",
+        name: "STLS",
+        fullName: "SpaceX South Texas Launch Site",
+        locality: "Boca Chica Village",
+        region: "Texas",
+        timezone: "America/Chicago",
+        status: "under construction",
+      },
+    );
   });
 
   it("reads all 9 upcoming launches over 5 pages of 2, each exactly once, in flight order", async () => {
@@ -51,7 +54,10 @@ describe("SpaceX client against the fixture server", () => {
     assert.equal(result.status, "fulfilled");
     const launches = result.value;
     assert.equal(requests, 5);
-    assert.deepEqual(launches.map((l) => l.flightNumber), [185, 186, 187, 188, 192, 199, 204, 205, 207]);
+    assert.deepEqual(
+      launches.map((l) => l.flightNumber),
+      [185, 186, 187, 188, 192, 199, 204, 205, 207],
+    );
     assert.equal(new Set(launches.map((l) => l.id)).size, 9);
     assert.deepEqual(launches[0], {
       id: "63161329ffc78f3b8567070b",
@@ -115,12 +121,14 @@ describe("SpaceX client against the fixture server", () => {
 
   it("fails on a page that comes back empty instead of returning a partial schedule", async () => {
     server.setFault({ kind: "missing_page", page: 2 });
-    await assert.rejects(client({ pageSize: 2 }).listUpcomingLaunches(), isApiError("inconsistent_paging", (e) => assert.match(e.message, /page 2: 0 docs, expected 2/)));
+    await assert.rejects(
+      client({ pageSize: 2 }).listUpcomingLaunches(),
+      isApiError("inconsistent_paging", (e) => assert.match(e.message, /page 2: 0 docs, expected 2/)),
+    );
   });
 
   it("fails when a page repeats instead of advancing", async () => {
-    const repeatFirstPage: typeof fetch = (input, init) =>
-      fetch(input, { ...init, body: String(init?.body).replace('"page":2', '"page":1') });
+    const repeatFirstPage: typeof fetch = (input, init) => fetch(input, { ...init, body: String(init?.body).replace('"page":2', '"page":1') });
     await assert.rejects(
       client({ pageSize: 2, fetch: repeatFirstPage }).listUpcomingLaunches(),
       isApiError("inconsistent_paging", (e) => assert.match(e.message, /page 2: the answer is page 1/)),
@@ -137,7 +145,10 @@ describe("SpaceX client against the fixture server", () => {
       return response;
     };
     try {
-      await assert.rejects(client({ pageSize: 2, fetch: changeAfterFirstPage }).listUpcomingLaunches(), isApiError("inconsistent_paging", (e) => assert.match(e.message, /totals changed/)));
+      await assert.rejects(
+        client({ pageSize: 2, fetch: changeAfterFirstPage }).listUpcomingLaunches(),
+        isApiError("inconsistent_paging", (e) => assert.match(e.message, /totals changed/)),
+      );
     } finally {
       server.removeLaunch(added.id);
     }
@@ -146,7 +157,10 @@ describe("SpaceX client against the fixture server", () => {
   it("rejects the whole list when one document fails validation", async () => {
     server.updateLaunch("6243ae7daf52800c6e91925b", { date_precision: "week" });
     try {
-      await assert.rejects(client({ pageSize: 2 }).listUpcomingLaunches(), isApiError("invalid_payload", (e) => assert.match(e.message, /docs\[0\]\.date_precision/)));
+      await assert.rejects(
+        client({ pageSize: 2 }).listUpcomingLaunches(),
+        isApiError("invalid_payload", (e) => assert.match(e.message, /docs\[0\]\.date_precision/)),
+      );
     } finally {
       server.updateLaunch("6243ae7daf52800c6e91925b", { date_precision: "month" });
     }
@@ -154,7 +168,10 @@ describe("SpaceX client against the fixture server", () => {
 
   it("rejects a launchpad list with a bad time zone, status or a wrong envelope", async () => {
     const pads = (await (await fetch(`${server.url}/launchpads`)).json()) as Record<string, unknown>[];
-    const serving = (body: unknown): typeof fetch => async () => Response.json(body);
+    const serving =
+      (body: unknown): typeof fetch =>
+      async () =>
+        Response.json(body);
     const cases: Array<[unknown, RegExp]> = [
       [[...pads.slice(1), { ...pads[0], timezone: "Mars/Olympus_Mons" }], /\$\[5\]\.timezone: unknown IANA/],
       [[{ ...pads[0], status: "decommissioned" }], /\$\[0\]\.status/],
@@ -162,7 +179,10 @@ describe("SpaceX client against the fixture server", () => {
       [[pads[0], pads[0]], /same id appears twice/],
     ];
     for (const [body, message] of cases) {
-      await assert.rejects(client({ fetch: serving(body) }).listLaunchpads(), isApiError("invalid_payload", (e) => assert.match(e.message, message)));
+      await assert.rejects(
+        client({ fetch: serving(body) }).listLaunchpads(),
+        isApiError("invalid_payload", (e) => assert.match(e.message, message)),
+      );
     }
   });
 

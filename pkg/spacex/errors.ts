@@ -20,11 +20,7 @@ export class SpacexApiError extends Error {
   /** Minimum wait the server asked for through `Retry-After`, in milliseconds. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    kind: SpacexApiErrorKind,
-    message: string,
-    details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown },
-  ) {
+  constructor(kind: SpacexApiErrorKind, message: string, details: { url: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
     super(message, { cause: details.cause });
     this.kind = kind;
     this.url = details.url;

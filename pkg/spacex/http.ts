@@ -36,10 +36,7 @@ export function createJsonTransport(options: JsonTransportOptions): (request: Js
     return withRetry(() => attempt(url, request, options), {
       policy: options.policy,
       signal: request.signal,
-      classify: (error) =>
-        error instanceof SpacexApiError && error.transient
-          ? { retryable: true, retryAfterMs: error.retryAfterMs }
-          : { retryable: false },
+      classify: (error) => (error instanceof SpacexApiError && error.transient ? { retryable: true, retryAfterMs: error.retryAfterMs } : { retryable: false }),
       // classify retries nothing but SpacexApiError, so that is what onRetry can see.
       onRetry: options.onRetry && ((info) => options.onRetry?.({ ...info, error: info.error as SpacexApiError })),
     });

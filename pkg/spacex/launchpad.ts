@@ -3,14 +3,7 @@ import { ianaTimeZone, objectId, oneOf, record, text } from "./payload.js";
 /** Pad status as SpaceX reports it; only `active` pads take bookings. */
 export type SpacexPadStatus = "active" | "inactive" | "unknown" | "retired" | "lost" | "under construction";
 
-export const SPACEX_PAD_STATUSES: readonly SpacexPadStatus[] = [
-  "active",
-  "inactive",
-  "unknown",
-  "retired",
-  "lost",
-  "under construction",
-];
+export const SPACEX_PAD_STATUSES: readonly SpacexPadStatus[] = ["active", "inactive", "unknown", "retired", "lost", "under construction"];
 
 /** The fields of a SpaceX v4 launchpad that booking rules need, camel-cased. */
 export interface SpacexLaunchpad {

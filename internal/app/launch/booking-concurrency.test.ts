@@ -28,12 +28,20 @@ async function race<T>(calls: (() => Promise<T>)[]): Promise<{ ok: T[]; reasons:
 describe("concurrent bookings", () => {
   it("200 racing bookings for one pad and day fill exactly 50 seats on one launch", async () => {
     const { ok, reasons } = await race(
-      Array.from({ length: 200 }, (_, i) => () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-01", firstName: `P${String.fromCharCode(97 + (i % 26))}` }))),
+      Array.from(
+        { length: 200 },
+        (_, i) => () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-01", firstName: `P${String.fromCharCode(97 + (i % 26))}` })),
+      ),
     );
     assert.equal(ok.length, CAPACITY);
     assert.deepEqual([...reasons], [["LAUNCH_FULL", 150]]);
     assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
-    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-01").execute();
+    const launches = await ctx.handle.db
+      .selectFrom("launches")
+      .selectAll()
+      .where("launchpad_id", "=", PADS.cape)
+      .where("launch_date", "=", "2049-07-01")
+      .execute();
     assert.equal(launches.length, 1);
     assert.equal(launches[0].booked_seats, CAPACITY);
     const bookings = await ctx.handle.db.selectFrom("bookings").select("id").where("launch_id", "=", launches[0].id).execute();
@@ -42,11 +50,17 @@ describe("concurrent bookings", () => {
 
   it("two destinations racing for one pad and day get exactly one launch", async () => {
     const { ok, reasons } = await race(
-      Array.from({ length: 40 }, (_, i) => () =>
-        ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-02", destination: i % 2 ? "moon" : "titan" })),
+      Array.from(
+        { length: 40 },
+        (_, i) => () => ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-07-02", destination: i % 2 ? "moon" : "titan" })),
       ),
     );
-    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.kennedy).where("launch_date", "=", "2049-07-02").execute();
+    const launches = await ctx.handle.db
+      .selectFrom("launches")
+      .selectAll()
+      .where("launchpad_id", "=", PADS.kennedy)
+      .where("launch_date", "=", "2049-07-02")
+      .execute();
     assert.equal(launches.length, 1);
     assert.ok(ok.every((b) => b.destination === launches[0].destination));
     assert.equal(ok.length, 20, "every booking for the winning destination fits");
@@ -55,8 +69,10 @@ describe("concurrent bookings", () => {
 
   it("one destination racing for two days of one week on one pad gets exactly one launch", async () => {
     const { ok, reasons } = await race(
-      Array.from({ length: 20 }, (_, i) => () =>
-        ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.vandenberg, launchDate: i % 2 ? "2049-07-06" : "2049-07-07", destination: "europa" })),
+      Array.from(
+        { length: 20 },
+        (_, i) => () =>
+          ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.vandenberg, launchDate: i % 2 ? "2049-07-06" : "2049-07-07", destination: "europa" })),
       ),
     );
     assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
@@ -71,7 +87,9 @@ describe("concurrent bookings", () => {
     for (let day = 1; day <= 24; day++) {
       const launchDate = `2049-08-${String(day).padStart(2, "0")}`;
       const destination = (["mars", "moon", "pluto", "asteroid_belt", "europa", "titan", "ganymede"] as const)[day % 7];
-      const { ok, reasons } = await race(Array.from({ length: 8 }, () => () => ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate, destination }))));
+      const { ok, reasons } = await race(
+        Array.from({ length: 8 }, () => () => ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate, destination }))),
+      );
       assert.deepEqual([...reasons], [], `day ${launchDate}`);
       assert.equal(new Set(ok.map((b) => b.launchId)).size, 1);
     }
@@ -83,10 +101,20 @@ describe("concurrent bookings", () => {
       () => ctx.uc.cancelBooking(first.id),
       ...Array.from({ length: 10 }, () => () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-07-20", destination: "moon" }))),
     ]);
-    const launches = await ctx.handle.db.selectFrom("launches").selectAll().where("launchpad_id", "=", PADS.cape).where("launch_date", "=", "2049-07-20").execute();
+    const launches = await ctx.handle.db
+      .selectFrom("launches")
+      .selectAll()
+      .where("launchpad_id", "=", PADS.cape)
+      .where("launch_date", "=", "2049-07-20")
+      .execute();
     const scheduled = launches.filter((l) => l.status === "scheduled");
     assert.ok(scheduled.length <= 1);
-    const confirmed = await ctx.handle.db.selectFrom("bookings").select(["launch_id"]).where("launch_date", "=", "2049-07-20").where("status", "=", "confirmed").execute();
+    const confirmed = await ctx.handle.db
+      .selectFrom("bookings")
+      .select(["launch_id"])
+      .where("launch_date", "=", "2049-07-20")
+      .where("status", "=", "confirmed")
+      .execute();
     for (const l of launches) assert.equal(l.booked_seats, confirmed.filter((b) => b.launch_id === l.id).length, "seat count matches bookings");
     assert.equal(ok.length, 11);
   });

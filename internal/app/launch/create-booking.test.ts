@@ -65,7 +65,11 @@ describe("CreateBooking", () => {
     );
     await rejects(() => ctx.uc.createBooking(bookingRequest({ firstName: "A".repeat(51) })), "invalid", "INVALID_FIELDS");
     await rejects(() => ctx.uc.createBooking(bookingRequest({ birthday: "2049-03-01" })), "invalid", "INVALID_FIELDS");
-    assert.equal((await ctx.uc.createBooking(bookingRequest({ firstName: "Zoë", lastName: "O'Brien-Smith Jr.", launchDate: "2049-03-12", launchpadId: PADS.kennedy }))).lastName, "O'Brien-Smith Jr.");
+    assert.equal(
+      (await ctx.uc.createBooking(bookingRequest({ firstName: "Zoë", lastName: "O'Brien-Smith Jr.", launchDate: "2049-03-12", launchpadId: PADS.kennedy })))
+        .lastName,
+      "O'Brien-Smith Jr.",
+    );
   });
 
   it("decides 'after today' in the pad's time zone", async () => {
@@ -101,16 +105,27 @@ describe("CreateBooking", () => {
 
   it("rejects another destination on a pad and day that already fly somewhere", async () => {
     await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-10", destination: "titan" }));
-    const e = await rejects(() => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-10", destination: "europa" })), "already_exists", "LAUNCH_DAY_TAKEN");
+    const e = await rejects(
+      () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-10", destination: "europa" })),
+      "already_exists",
+      "LAUNCH_DAY_TAKEN",
+    );
     assert.equal(e.metadata.destination, "titan");
   });
 
   it("rotates destinations: one launch per destination, pad and ISO week", async () => {
     // 2049-05-17 is a Monday; 05-23 the Sunday of the same week; 05-24 the next Monday.
     await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-17", destination: "pluto" }));
-    await rejects(() => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-23", destination: "pluto" })), "already_exists", "DESTINATION_USED_THIS_WEEK");
+    await rejects(
+      () => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-23", destination: "pluto" })),
+      "already_exists",
+      "DESTINATION_USED_THIS_WEEK",
+    );
     assert.equal((await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-05-24", destination: "pluto" }))).status, "confirmed");
-    assert.equal((await ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-05-18", destination: "pluto" }))).status, "confirmed");
+    assert.equal(
+      (await ctx.uc.createBooking(bookingRequest({ launchpadId: PADS.kennedy, launchDate: "2049-05-18", destination: "pluto" }))).status,
+      "confirmed",
+    );
   });
 
   it("refuses a passenger beyond the launch's capacity", async () => {
@@ -132,7 +147,11 @@ describe("CreateBooking", () => {
     const req = bookingRequest({ launchDate: "2049-06-15", requestId: "0b0e7b8a-3c1d-4a57-8d3e-6f0f1b2c3d4e" });
     const results = await Promise.all(Array.from({ length: 8 }, () => ctx.uc.createBooking(req)));
     assert.equal(new Set(results.map((r) => r.id)).size, 1);
-    const rows = await ctx.handle.db.selectFrom("bookings").select("id").where("request_id", "=", req.requestId ?? "").execute();
+    const rows = await ctx.handle.db
+      .selectFrom("bookings")
+      .select("id")
+      .where("request_id", "=", req.requestId ?? "")
+      .execute();
     assert.equal(rows.length, 1);
     const launch = await ctx.handle.db.selectFrom("launches").selectAll().where("id", "=", results[0].launchId).executeTakeFirstOrThrow();
     assert.equal(launch.booked_seats, 1, "losing retries took no seat");

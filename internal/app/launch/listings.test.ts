@@ -40,13 +40,28 @@ describe("listing bookings, launchpads and launches", () => {
     await ctx.uc.cancelBooking(first.items[0].id); // a change between pages moves nothing
     const rest = await walk((after) => ctx.uc.listBookings(pads, { size: 3, after: after ?? first.nextCursor }));
     const ids = [...first.items, ...rest.items].map((b) => b.id);
-    assert.deepEqual(ids, made.slice(0, 7).map((b) => b.id).reverse());
+    assert.deepEqual(
+      ids,
+      made
+        .slice(0, 7)
+        .map((b) => b.id)
+        .reverse(),
+    );
 
     const cancelled = await ctx.uc.listBookings({ status: "cancelled" }, { size: 10, after: undefined });
-    assert.deepEqual(cancelled.items.map((b) => b.id), [first.items[0].id]);
+    assert.deepEqual(
+      cancelled.items.map((b) => b.id),
+      [first.items[0].id],
+    );
     assert.equal(cancelled.items[0].cancellation?.reason, "customer_request");
-    const moon = await ctx.uc.listBookings({ destination: "moon", fromLaunchDate: "2049-04-05" as never, toLaunchDate: "2049-04-05" as never }, { size: 10, after: undefined });
-    assert.deepEqual(moon.items.map((b) => b.id), [made[7].id]);
+    const moon = await ctx.uc.listBookings(
+      { destination: "moon", fromLaunchDate: "2049-04-05" as never, toLaunchDate: "2049-04-05" as never },
+      { size: 10, after: undefined },
+    );
+    assert.deepEqual(
+      moon.items.map((b) => b.id),
+      [made[7].id],
+    );
     const exact = await ctx.uc.listBookings(pads, { size: 7, after: undefined });
     assert.equal(exact.nextCursor, undefined, "a last page of exactly page-size rows has no next cursor");
     await assert.rejects(

@@ -70,14 +70,20 @@ describe("SpaceX sync: one runner across processes", () => {
         }, reject);
       }
     });
-    assert.deepEqual([...outcomes.values()].map((o) => o.kind), ["locked", "locked"]);
+    assert.deepEqual(
+      [...outcomes.values()].map((o) => o.kind),
+      ["locked", "locked"],
+    );
     assert.equal(await reader().isRunning(), true, "the winner still holds the lock");
 
     fixture.setFault(null);
     const winner = runners.find((p) => !outcomes.has(p)) ?? assert.fail("no winner");
     assert.deepEqual(await outcomeOf(winner), { pid: winner.pid, kind: "ran", outcome: "succeeded" });
     const exits = await Promise.all(runners.map((p) => p.exited));
-    assert.ok(exits.every((e) => e.code === 0), JSON.stringify(exits));
+    assert.ok(
+      exits.every((e) => e.code === 0),
+      JSON.stringify(exits),
+    );
 
     assert.equal((await syncRuns()).length, 1, "one run recorded");
     assert.equal(await advisoryLocksHeld(handle.db), 0, "pg_locks shows no advisory lock left");

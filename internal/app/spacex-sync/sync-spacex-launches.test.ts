@@ -88,10 +88,13 @@ describe("SpaceX sync: conflicts", () => {
     assert.deepEqual([launch.status, launch.cancel_reason, launch.spacex_launch_id, launch.booked_seats], ["cancelled", "spacex_conflict", X1, 0]);
 
     const page = await uc.listBookings({ launchpadId: PADS.kennedy, status: "cancelled" }, { size: 10, after: undefined });
-    assert.deepEqual(page.items.map((x) => [x.id, x.cancellation?.reason, x.cancellation?.spacexLaunchId]).sort(), [
-      [b.k0706a.id, "spacex_conflict", X1],
-      [b.k0706b.id, "spacex_conflict", X1],
-    ].sort());
+    assert.deepEqual(
+      page.items.map((x) => [x.id, x.cancellation?.reason, x.cancellation?.spacexLaunchId]).sort(),
+      [
+        [b.k0706a.id, "spacex_conflict", X1],
+        [b.k0706b.id, "spacex_conflict", X1],
+      ].sort(),
+    );
   });
 
   it("decides the day in the pad's time zone: Starlink 4-34 at 01:05 UTC on the 17th takes the Cape's 16th", async () => {

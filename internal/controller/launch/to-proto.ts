@@ -1,14 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Booking as BookingMsg, BookingSchema, BookingStatus, CancellationReason, Gender } from "../../../gen/spacet/v1/booking_pb.js";
-import {
-  DatePrecision,
-  Destination,
-  type Launch as LaunchMsg,
-  LaunchProvider,
-  LaunchSchema,
-  LaunchStatus,
-} from "../../../gen/spacet/v1/launch_pb.js";
+import { DatePrecision, Destination, type Launch as LaunchMsg, LaunchProvider, LaunchSchema, LaunchStatus } from "../../../gen/spacet/v1/launch_pb.js";
 import { type Launchpad as LaunchpadMsg, LaunchpadSchema, LaunchpadStatus } from "../../../gen/spacet/v1/launchpad_pb.js";
 import { toProtoEnum } from "../../../pkg/proto-enum/proto-enum.js";
 import type { LaunchListItem } from "../../app/launch/ports.js";

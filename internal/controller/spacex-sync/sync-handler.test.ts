@@ -59,7 +59,11 @@ describe("SyncService over REST", () => {
   });
 
   it("POST /v1/sync:run forces a run and returns it; GET /v1/sync then shows it", async () => {
-    const ran = await getJson("/v1/sync:run", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshLaunchpads: true }) });
+    const ran = await getJson("/v1/sync:run", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refreshLaunchpads: true }),
+    });
     assert.equal(ran.result, "RUN_SYNC_RESULT_RAN");
     assert.equal(ran.run.outcome, "SYNC_OUTCOME_SUCCEEDED");
     assert.equal(ran.run.trigger, "SYNC_TRIGGER_MANUAL");

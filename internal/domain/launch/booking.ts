@@ -79,9 +79,7 @@ export function validateBookingRequest(req: BookingRequest, now: Date): ValidBoo
 export function assertLaunchDateAhead(launchDate: CalendarDate, timeZone: string, now: Date): void {
   const today = dateInZone(now, timeZone);
   if (launchDate <= today) {
-    throw invalidFields([
-      { field: "launch_date", rule: "date.future", message: `must be after ${today}, today at the launchpad (${timeZone})` },
-    ]);
+    throw invalidFields([{ field: "launch_date", rule: "date.future", message: `must be after ${today}, today at the launchpad (${timeZone})` }]);
   }
 }
 

@@ -34,8 +34,7 @@ after(async () => {
 });
 beforeEach(() => sql`truncate outbox`.execute(handle.db));
 
-const rows = () =>
-  handle.db.selectFrom("outbox").select(["aggregate_type", "aggregate_id", "event_type", "payload"]).orderBy("seq").execute();
+const rows = () => handle.db.selectFrom("outbox").select(["aggregate_type", "aggregate_id", "event_type", "payload"]).orderBy("seq").execute();
 
 describe("outbox writer", () => {
   it("writes the events of every registered aggregate type, in the given order, with their wire names and payloads", async () => {

@@ -33,13 +33,7 @@ export interface RelaySession {
  * after each (re)connection, because notifications sent while disconnected are lost and the
  * relay must look for work. Needs a session-level connection (not a transaction pooler).
  */
-export function openRelaySession(opts: {
-  dsn: string;
-  applicationName: string;
-  onNotify: () => void;
-  onConnected: () => void;
-  log: Logger;
-}): RelaySession {
+export function openRelaySession(opts: { dsn: string; applicationName: string; onNotify: () => void; onConnected: () => void; log: Logger }): RelaySession {
   let client: pg.Client | undefined;
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;

@@ -27,7 +27,11 @@ async function addEvents(aggregate: string, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const id = randomUUID();
-    await pool.query("insert into outbox (id, aggregate_type, aggregate_id, event_type, payload) values ($1, 'launch', $2, 'test.Event', $3)", [id, aggregate, JSON.stringify({ i })]);
+    await pool.query("insert into outbox (id, aggregate_type, aggregate_id, event_type, payload) values ($1, 'launch', $2, 'test.Event', $3)", [
+      id,
+      aggregate,
+      JSON.stringify({ i }),
+    ]);
     ids.push(id);
   }
   return ids;
@@ -38,10 +42,12 @@ const claim = (store: OutboxRelayStore, limit: number, leaseTtlMs = 60_000, pass
 const leases = async () =>
   (await pool.query<{ aggregate_id: string; token: string }>("select aggregate_id, token::text from outbox_leases order by aggregate_id")).rows;
 const row = async (id: string) =>
-  (await pool.query<{ attempts: number; last_error: string | null; published: boolean; delay_s: number }>(
-    "select attempts, last_error, published_at is not null as published, extract(epoch from next_attempt_at - now())::float8 as delay_s from outbox where id = $1",
-    [id],
-  )).rows[0];
+  (
+    await pool.query<{ attempts: number; last_error: string | null; published: boolean; delay_s: number }>(
+      "select attempts, last_error, published_at is not null as published, extract(epoch from next_attempt_at - now())::float8 as delay_s from outbox where id = $1",
+      [id],
+    )
+  ).rows[0];
 
 before(async () => {
   tdb = await createTestDatabase();
@@ -68,7 +74,10 @@ describe("outbox relay repository", () => {
     assert.deepEqual(ids(await claim(b.store, 10)), ["agg-4"]);
     assert.deepEqual(ids(await claim(a.store, 10)), [], "a live lease is an obstacle to every other pass");
     assert.notEqual(first.token, second.token);
-    assert.deepEqual((await leases()).filter((l) => l.token === first.token).map((l) => l.aggregate_id), ["agg-1", "agg-2"]);
+    assert.deepEqual(
+      (await leases()).filter((l) => l.token === first.token).map((l) => l.aggregate_id),
+      ["agg-1", "agg-2"],
+    );
   });
 
   it("releases at settle only the leases of the settling pass", async () => {
@@ -125,8 +134,19 @@ describe("outbox relay repository", () => {
     const lease = await claim(store, 10);
     assert.deepEqual(ids(lease), ["agg-1", "agg-2"]);
     const loaded = await store.loadPending(lease.aggregates, 4);
-    assert.deepEqual(loaded.map((e) => e.id), [one[1], one[2], two[0], two[1]]);
-    assert.deepEqual(loaded[0], { ...loaded[0], aggregateType: "launch", aggregateId: "agg-1", eventType: "test.Event", payloadJson: '{"i": 1}', attempts: 0, due: true });
+    assert.deepEqual(
+      loaded.map((e) => e.id),
+      [one[1], one[2], two[0], two[1]],
+    );
+    assert.deepEqual(loaded[0], {
+      ...loaded[0],
+      aggregateType: "launch",
+      aggregateId: "agg-1",
+      eventType: "test.Event",
+      payloadJson: '{"i": 1}',
+      attempts: 0,
+      due: true,
+    });
   });
 
   it("settles in one go: marks, records the failure on the head, delays its aggregate and releases the leases", async () => {
@@ -161,6 +181,10 @@ describe("outbox relay repository", () => {
     assert.equal(await store.deletePublished(3_600_000, 2), 1);
     assert.equal(await store.deletePublished(3_600_000, 2), 0);
     const { rows } = await pool.query<{ id: string }>("select id from outbox order by seq");
-    assert.deepEqual(rows.map((r) => r.id), ids.slice(3), "recent and unpublished events stay");
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ids.slice(3),
+      "recent and unpublished events stay",
+    );
   });
 });

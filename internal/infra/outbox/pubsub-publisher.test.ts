@@ -44,7 +44,11 @@ describe("Pub/Sub publisher", () => {
       await sink.waitFor(() => sink.events.length === 30, "30 messages");
       for (const [key, events] of sink.byKey()) {
         const ns = events.map((e) => (JSON.parse(e.data) as { n: number }).n);
-        assert.deepEqual(ns, [...ns].sort((a, b) => a - b), `order of ${key}`);
+        assert.deepEqual(
+          ns,
+          [...ns].sort((a, b) => a - b),
+          `order of ${key}`,
+        );
         assert.equal(ns.length, 10);
       }
       assert.deepEqual(sink.events[0].attributes, { event_id: sink.events[0].eventId, event_type: "test.Event" });
@@ -67,7 +71,10 @@ describe("Pub/Sub publisher", () => {
     const topic = uniqueName("topic");
     const publisher = publisherFor({ createTopics: false });
     const results = await Promise.allSettled([1, 2, 3].map((n) => publisher.publish(topic, message("k", n))));
-    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected", "rejected"]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["rejected", "rejected", "rejected"],
+    );
     await admin.createTopic(topic);
     publisher.resumePublishing(topic, "k");
     const ids = await Promise.all([1, 2, 3].map((n) => publisher.publish(topic, message("k", n))));

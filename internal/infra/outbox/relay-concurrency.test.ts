@@ -21,7 +21,11 @@ describe("outbox relay passes in flight at once", () => {
     const sink = await collectEvents(env.admin, topic);
     const watch = watchPasses();
     const event = (a: number, n: number) => ({ aggregateId: `launch-${a}`, n });
-    for (let n = 0; n < BACKLOG_EACH; n++) await insertEvents(env.pool, Array.from({ length: AGGREGATES }, (_, a) => event(a, n)));
+    for (let n = 0; n < BACKLOG_EACH; n++)
+      await insertEvents(
+        env.pool,
+        Array.from({ length: AGGREGATES }, (_, a) => event(a, n)),
+      );
 
     let published = 0;
     const running = await startTestRelay({
@@ -71,7 +75,10 @@ describe("outbox relay passes in flight at once", () => {
       assert.ok(watch.maxPassesHolding() <= CONCURRENCY, `at most ${CONCURRENCY} passes at once, saw ${watch.maxPassesHolding()}`);
       assert.equal(owners.size, 1, "every lease taken through the relay's one session");
       assert.ok(maxTokensAtOnce >= 2, `leases of several passes at once in the table (at most ${maxTokensAtOnce})`);
-      assert.ok([...tableTokens].every((t) => watch.tokens.has(t)), "every lease carries the token of the pass that claimed it");
+      assert.ok(
+        [...tableTokens].every((t) => watch.tokens.has(t)),
+        "every lease carries the token of the pass that claimed it",
+      );
       const { rows: left } = await env.pool.query<{ n: number }>("select count(*)::int as n from outbox_leases");
       assert.equal(left[0].n, 0, "each pass released its own leases");
 
@@ -80,7 +87,12 @@ describe("outbox relay passes in flight at once", () => {
       for (const r of rows) committed.set(r.aggregate_id, [...(committed.get(r.aggregate_id) ?? []), r.id]);
       const received = sink.byKey();
       assert.equal(received.size, AGGREGATES);
-      for (const [aggregate, ids] of committed) assert.deepEqual(received.get(aggregate)?.map((e) => e.eventId), ids, `order of ${aggregate}`);
+      for (const [aggregate, ids] of committed)
+        assert.deepEqual(
+          received.get(aggregate)?.map((e) => e.eventId),
+          ids,
+          `order of ${aggregate}`,
+        );
       assert.equal(published, total, "every event published exactly once");
       assert.equal(sink.duplicates(), 0);
       t.diagnostic(`${watch.tokens.size} passes, up to ${watch.maxPassesHolding()} at once; up to ${maxTokensAtOnce} pass tokens at once in the lease table`);

@@ -119,7 +119,9 @@ describe("outbox relay faults", () => {
       const deadline = Date.now() + 40_000;
       while (!(await allArrived(pool, [before, restarted])) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await assertCompleteAndOrdered(pool, [...before.events, ...restarted.events]);
-      t.diagnostic(`${written} events, ${written - writtenAtStop} written during the outage; all delivered ${Math.round(performance.now() - reopened)} ms after the restart`);
+      t.diagnostic(
+        `${written} events, ${written - writtenAtStop} written during the outage; all delivered ${Math.round(performance.now() - reopened)} ms after the restart`,
+      );
     } finally {
       writing = false;
       await writer;

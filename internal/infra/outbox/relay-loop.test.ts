@@ -32,7 +32,16 @@ describe("outbox relay loop", () => {
       nextRetryInMs: () => (scripted ? new Promise((resolve) => answers.push(resolve)) : Promise.resolve(undefined)),
       deletePublished: async () => 0,
     };
-    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quietLog });
+    const relay = createOutboxRelay({
+      store,
+      publisher,
+      topics: {},
+      source: "/spacet",
+      batchSize: 10,
+      pollIntervalMs: 3_600_000,
+      retentionMs: 3_600_000,
+      log: quietLog,
+    });
     try {
       relay.start();
       await until(() => answers.length === 1, "the first question");
@@ -67,7 +76,17 @@ describe("outbox relay loop", () => {
       nextRetryInMs: async () => undefined,
       deletePublished: async () => 0,
     };
-    const relay = createOutboxRelay({ store, publisher, topics: {}, source: "/spacet", batchSize: 10, concurrency: 3, pollIntervalMs: 3_600_000, retentionMs: 3_600_000, log: quietLog });
+    const relay = createOutboxRelay({
+      store,
+      publisher,
+      topics: {},
+      source: "/spacet",
+      batchSize: 10,
+      concurrency: 3,
+      pollIntervalMs: 3_600_000,
+      retentionMs: 3_600_000,
+      log: quietLog,
+    });
     relay.start();
     await until(() => releases.length === 3, "three passes holding leases");
     await new Promise((r) => setImmediate(r));
@@ -84,6 +103,9 @@ describe("outbox relay loop", () => {
 
 describe("DEFAULT_RELAY_BACKOFF", () => {
   it("defaults to 1 s doubling up to a minute", () => {
-    assert.deepEqual([1, 2, 7, 8].map((n) => backoffDelay(n, DEFAULT_RELAY_BACKOFF, () => 1)), [1_000, 2_000, 60_000, 60_000]);
+    assert.deepEqual(
+      [1, 2, 7, 8].map((n) => backoffDelay(n, DEFAULT_RELAY_BACKOFF, () => 1)),
+      [1_000, 2_000, 60_000, 60_000],
+    );
   });
 });

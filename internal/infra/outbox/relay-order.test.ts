@@ -52,11 +52,26 @@ describe("outbox relay ordering", () => {
       const received = sink.byKey();
       assert.equal(received.size, AGGREGATES);
       for (const [aggregate, ids] of committed) {
-        assert.deepEqual(received.get(aggregate)?.map((e) => e.eventId), ids, `order of ${aggregate}`);
+        assert.deepEqual(
+          received.get(aggregate)?.map((e) => e.eventId),
+          ids,
+          `order of ${aggregate}`,
+        );
       }
-      assert.equal(published.reduce((a, b) => a + b), total, "the relays published every event exactly once between them");
-      assert.ok(published.every((n) => n > 0), `every relay took part: ${published.join(", ")}`);
-      assert.deepEqual(watches.flatMap((w) => w.violations), [], "no relay had one aggregate in two of its passes at once");
+      assert.equal(
+        published.reduce((a, b) => a + b),
+        total,
+        "the relays published every event exactly once between them",
+      );
+      assert.ok(
+        published.every((n) => n > 0),
+        `every relay took part: ${published.join(", ")}`,
+      );
+      assert.deepEqual(
+        watches.flatMap((w) => w.violations),
+        [],
+        "no relay had one aggregate in two of its passes at once",
+      );
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await sink.close();

@@ -85,7 +85,10 @@ export async function runRelayPass(deps: RelayPassDeps, onLeased?: OnLeased): Pr
 
   if (failures.length > 0) {
     const first = failures[0];
-    deps.log.warn({ failedAggregates: failures.length, published: published.length, aggregateId: first.aggregateId, eventId: first.eventId, err: first.error }, "outbox events failed to publish; backing off");
+    deps.log.warn(
+      { failedAggregates: failures.length, published: published.length, aggregateId: first.aggregateId, eventId: first.eventId, err: first.error },
+      "outbox events failed to publish; backing off",
+    );
   }
   deps.log.debug({ claimed: claimed.length, published: published.length, failed: failures.length, ms: Math.round(performance.now() - started) }, "relay pass");
   return { claimed: claimed.length, published: published.length, failed: failures.length };
@@ -106,9 +109,7 @@ async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEve
   if (!topic) return { published: [], failure: fail(head, new Error(`no topic configured for aggregate type "${head.aggregateType}"`)) };
 
   const results = await Promise.allSettled(
-    events.map((event) =>
-      deps.publisher.publish(topic, toPubsubMessage(event, deps.source)).then(() => deps.onPublished?.(event)),
-    ),
+    events.map((event) => deps.publisher.publish(topic, toPubsubMessage(event, deps.source)).then(() => deps.onPublished?.(event))),
   );
   const firstFailure = results.findIndex((r) => r.status === "rejected");
   if (firstFailure < 0) return { published: events.map((e) => e.id) };

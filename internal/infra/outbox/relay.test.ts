@@ -55,13 +55,21 @@ async function relayToNewTopic(opts: { retentionMs?: number; cleanupIntervalMs?:
   await admin.createTopic(topic);
   const sink = await collectEvents(admin, topic);
   const relay = await startTestRelay({ dsn: tdb.dsn, emulatorHost: emu.host, projectId: emu.projectId, topics: { launch: topic }, ...opts });
-  cleanups.push(() => sink.close(), () => relay.stop());
+  cleanups.push(
+    () => sink.close(),
+    () => relay.stop(),
+  );
   return { topic, sink };
 }
 
 /** The outbox rows of a launch in commit order, with what the attributes must say. */
 const outboxOf = async (launchId: string) =>
-  (await handle.pool.query<{ id: string; event_type: string; created_at: Date }>("select id, event_type, created_at from outbox where aggregate_id = $1 order by seq", [launchId])).rows;
+  (
+    await handle.pool.query<{ id: string; event_type: string; created_at: Date }>(
+      "select id, event_type, created_at from outbox where aggregate_id = $1 order by seq",
+      [launchId],
+    )
+  ).rows;
 
 function assertEnvelope(event: ReceivedEvent, row: { id: string; event_type: string; created_at: Date }, launchId: string) {
   assert.equal(event.orderingKey, launchId);
@@ -99,14 +107,40 @@ describe("outbox relay → Pub/Sub", () => {
 
     const launchId = ann.launchId;
     const rows = await outboxOf(launchId);
-    assert.deepEqual(sink.events.map((e) => e.eventId), rows.map((r) => r.id), "every event once, in commit order");
+    assert.deepEqual(
+      sink.events.map((e) => e.eventId),
+      rows.map((r) => r.id),
+      "every event once, in commit order",
+    );
     sink.events.forEach((e, i) => assertEnvelope(e, rows[i], launchId));
     const [annC, benC] = [await uc.getBooking(ann.id), await uc.getBooking(ben.id)];
     const common = { launchId, launchpadId: PADS.cape, destination: Destination.MARS, launchDate: "2049-07-01" };
-    assertBody(sink.events[0], BookingCreatedSchema, { ...common, bookingId: ann.id, createTime: timestampFromDate(ann.createdAt), bookedSeats: 1, capacity: 5 });
-    assertBody(sink.events[1], BookingCreatedSchema, { ...common, bookingId: ben.id, createTime: timestampFromDate(ben.createdAt), bookedSeats: 2, capacity: 5 });
-    assertBody(sink.events[2], BookingCancelledSchema, { ...common, bookingId: ann.id, reason: CancellationReason.CUSTOMER_REQUEST, cancelTime: timestampFromDate(NOW) });
-    assertBody(sink.events[3], BookingCancelledSchema, { ...common, bookingId: ben.id, reason: CancellationReason.CUSTOMER_REQUEST, cancelTime: timestampFromDate(NOW) });
+    assertBody(sink.events[0], BookingCreatedSchema, {
+      ...common,
+      bookingId: ann.id,
+      createTime: timestampFromDate(ann.createdAt),
+      bookedSeats: 1,
+      capacity: 5,
+    });
+    assertBody(sink.events[1], BookingCreatedSchema, {
+      ...common,
+      bookingId: ben.id,
+      createTime: timestampFromDate(ben.createdAt),
+      bookedSeats: 2,
+      capacity: 5,
+    });
+    assertBody(sink.events[2], BookingCancelledSchema, {
+      ...common,
+      bookingId: ann.id,
+      reason: CancellationReason.CUSTOMER_REQUEST,
+      cancelTime: timestampFromDate(NOW),
+    });
+    assertBody(sink.events[3], BookingCancelledSchema, {
+      ...common,
+      bookingId: ben.id,
+      reason: CancellationReason.CUSTOMER_REQUEST,
+      cancelTime: timestampFromDate(NOW),
+    });
     assertBody(sink.events[4], LaunchCancelledSchema, { ...common, reason: LaunchCancelReason.NO_PASSENGERS, cancelTime: timestampFromDate(NOW) });
     assert.equal(annC.status, "cancelled");
     assert.equal(benC.status, "cancelled");
@@ -136,14 +170,23 @@ describe("outbox relay → Pub/Sub", () => {
 
     const launchId = cy.launchId;
     const rows = await outboxOf(launchId);
-    assert.deepEqual(sink.events.map((e) => e.eventId), rows.map((r) => r.id));
+    assert.deepEqual(
+      sink.events.map((e) => e.eventId),
+      rows.map((r) => r.id),
+    );
     sink.events.forEach((e, i) => assertEnvelope(e, rows[i], launchId));
     const common = { launchId, launchpadId: PADS.kennedy, destination: Destination.MARS, launchDate: "2049-07-06" };
     const cancelled = { ...common, reason: CancellationReason.SPACEX_CONFLICT, spacexLaunchId: SPACEX_LAUNCH, cancelTime: timestampFromDate(NOW) };
     const cancelledIds = [sink.events[2], sink.events[3]].map((e) => fromJsonString(BookingCancelledSchema, e.data).bookingId).sort();
     assert.deepEqual(cancelledIds, [cy.id, di.id].sort());
-    for (const e of [sink.events[2], sink.events[3]]) assertBody(e, BookingCancelledSchema, { ...cancelled, bookingId: fromJsonString(BookingCancelledSchema, e.data).bookingId });
-    assertBody(sink.events[4], LaunchCancelledSchema, { ...common, reason: LaunchCancelReason.SPACEX_CONFLICT, spacexLaunchId: SPACEX_LAUNCH, cancelTime: timestampFromDate(NOW) });
+    for (const e of [sink.events[2], sink.events[3]])
+      assertBody(e, BookingCancelledSchema, { ...cancelled, bookingId: fromJsonString(BookingCancelledSchema, e.data).bookingId });
+    assertBody(sink.events[4], LaunchCancelledSchema, {
+      ...common,
+      reason: LaunchCancelReason.SPACEX_CONFLICT,
+      spacexLaunchId: SPACEX_LAUNCH,
+      cancelTime: timestampFromDate(NOW),
+    });
   });
 
   it("backs a failing aggregate off exponentially without holding the others back, then delivers it in order", async () => {
@@ -161,15 +204,23 @@ describe("outbox relay → Pub/Sub", () => {
     const relay = await startTestRelay(relayOptions);
     cleanups.push(() => launchSink.close());
 
-    const flightIds = await insertEvents(handle.pool, [1, 2, 3].map((n) => ({ aggregateType: "flight", aggregateId: "flight-1", n })));
-    await insertEvents(handle.pool, [1, 2, 3].map((n) => ({ aggregateId: "launch-1", n })));
+    const flightIds = await insertEvents(
+      handle.pool,
+      [1, 2, 3].map((n) => ({ aggregateType: "flight", aggregateId: "flight-1", n })),
+    );
+    await insertEvents(
+      handle.pool,
+      [1, 2, 3].map((n) => ({ aggregateId: "launch-1", n })),
+    );
     await launchSink.waitFor(() => launchSink.events.length === 3, "the healthy aggregate's events");
 
     const head = async () =>
-      (await handle.pool.query<{ attempts: number; last_error: string | null; published_at: Date | null; wait_ms: number }>(
-        "select attempts, last_error, published_at, extract(epoch from next_attempt_at - now()) * 1000 as wait_ms from outbox where id = $1",
-        [flightIds[0]],
-      )).rows[0];
+      (
+        await handle.pool.query<{ attempts: number; last_error: string | null; published_at: Date | null; wait_ms: number }>(
+          "select attempts, last_error, published_at, extract(epoch from next_attempt_at - now()) * 1000 as wait_ms from outbox where id = $1",
+          [flightIds[0]],
+        )
+      ).rows[0];
     const attemptsSeen = new Map<number, number>(); // attempts → wait right after that failure
     const deadline = Date.now() + 10_000;
     while (!attemptsSeen.has(4) && Date.now() < deadline) {
@@ -182,7 +233,11 @@ describe("outbox relay → Pub/Sub", () => {
     assert.match(h.last_error ?? "", /code 5: .*NOT_FOUND/);
     assert.equal(h.published_at, null);
     const behind = await handle.pool.query<{ attempts: number }>("select attempts from outbox where id = any($1) order by seq", [flightIds.slice(1)]);
-    assert.deepEqual(behind.rows.map((r) => r.attempts), [0, 0], "only the head records attempts");
+    assert.deepEqual(
+      behind.rows.map((r) => r.attempts),
+      [0, 0],
+      "only the head records attempts",
+    );
     // Equal jitter: after failure k the wait lies in [d/2, d], d = 100 ms · 2^(k−1) capped at 800 ms.
     for (const [k, waitMs] of attemptsSeen) {
       const d = Math.min(100 * 2 ** (k - 1), 800);
@@ -194,14 +249,24 @@ describe("outbox relay → Pub/Sub", () => {
     await admin.createTopic(flights);
     const flightSink = await collectEvents(admin, flights);
     const next = await startTestRelay(relayOptions);
-    cleanups.push(() => flightSink.close(), () => next.stop());
+    cleanups.push(
+      () => flightSink.close(),
+      () => next.stop(),
+    );
     await flightSink.waitFor(() => flightSink.events.length === 3, "the recovered aggregate's events", 10_000);
-    assert.deepEqual(flightSink.events.map((e) => e.eventId), flightIds, "in commit order once it recovers");
+    assert.deepEqual(
+      flightSink.events.map((e) => e.eventId),
+      flightIds,
+      "in commit order once it recovers",
+    );
   });
 
   it("deletes published events once they are past the retention", async () => {
     const { sink } = await relayToNewTopic({ retentionMs: 1, cleanupIntervalMs: 50 });
-    await insertEvents(handle.pool, [1, 2, 3].map((n) => ({ aggregateId: "launch-r", n })));
+    await insertEvents(
+      handle.pool,
+      [1, 2, 3].map((n) => ({ aggregateId: "launch-r", n })),
+    );
     await sink.waitFor(() => sink.events.length === 3, "three events");
     const deadline = Date.now() + 5_000;
     let left = -1;

@@ -25,12 +25,7 @@ export interface DatabaseHandle {
 }
 
 /** Opens a pool and a Kysely instance over it. */
-export function openDatabase(opts: {
-  dsn: string;
-  poolMax: number;
-  applicationName?: string;
-  onError?: (err: Error) => void;
-}): DatabaseHandle {
+export function openDatabase(opts: { dsn: string; poolMax: number; applicationName?: string; onError?: (err: Error) => void }): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: opts.dsn,
     max: opts.poolMax,

@@ -46,9 +46,12 @@ describe("startEmbeddedPostgres", () => {
     const dir = dataDir();
     const first = await startEmbeddedPostgres({ dataDir: dir });
     try {
-      const [settings] = await query(first.dsn, `select current_setting('server_encoding') as encoding,
+      const [settings] = await query(
+        first.dsn,
+        `select current_setting('server_encoding') as encoding,
         current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets,
-        current_setting('password_encryption') as hashing, length('é') as chars`);
+        current_setting('password_encryption') as hashing, length('é') as chars`,
+      );
       assert.deepEqual(settings, { encoding: "UTF8", listen: "127.0.0.1", sockets: "", hashing: "scram-sha-256", chars: 1 });
       await query(first.dsn, "create table kept (v text); insert into kept values ('still here')");
       await assert.rejects(query(first.dsn.replace(/:[^:@/]+@/, ":wrong@"), "select 1"), /password authentication failed/);

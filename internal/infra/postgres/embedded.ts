@@ -156,7 +156,9 @@ function readPassword(dataDir: string): string {
   try {
     return readFileSync(file, "utf8").trim();
   } catch {
-    throw new Error(`${dataDir} holds a PostgreSQL cluster without ${PASSWORD_FILE}; it was not created by this service. Remove the directory to re-initialise it.`);
+    throw new Error(
+      `${dataDir} holds a PostgreSQL cluster without ${PASSWORD_FILE}; it was not created by this service. Remove the directory to re-initialise it.`,
+    );
   }
 }
 

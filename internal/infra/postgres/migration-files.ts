@@ -26,7 +26,9 @@ const NAME = /^(\d{4,})_[A-Za-z0-9_-]+\.sql$/;
 export function readMigrationFiles(dir: string = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".sql")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".sql"))
+      .sort();
   } catch (e) {
     throw new Error(`cannot read the migrations directory ${dir}: ${(e as Error).message}`, { cause: e });
   }

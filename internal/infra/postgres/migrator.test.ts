@@ -61,9 +61,15 @@ describe("migrate", () => {
     writeFileSync(path.join(dir, "0003_more.sql"), "insert into seen (step) values ('0003');");
     assert.deepEqual(await migrate({ dsn: db.dsn, dir }), { applied: ["0003_more"] });
     const steps = await db.query<{ step: string }>("select step from seen order by n");
-    assert.deepEqual(steps.map((r) => r.step), ["0001", "0002", "0003"]);
+    assert.deepEqual(
+      steps.map((r) => r.step),
+      ["0001", "0002", "0003"],
+    );
     const recorded = await db.query<{ version: string; checksum: string }>("select version, checksum from schema_migrations order by version");
-    assert.deepEqual(recorded, readMigrationFiles(dir).map((f) => ({ version: f.version, checksum: f.checksum })));
+    assert.deepEqual(
+      recorded,
+      readMigrationFiles(dir).map((f) => ({ version: f.version, checksum: f.checksum })),
+    );
   });
 
   it("rolls a failing file back completely, keeps the files before it and names the file and line", async () => {
@@ -75,7 +81,10 @@ describe("migrate", () => {
     });
     await assert.rejects(migrate({ dsn: db.dsn, dir }), /migration .*0002_broken\.sql failed at line 3: column "no_such_column" does not exist/);
     const tables = await db.query<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'public' order by 1");
-    assert.deepEqual(tables.map((r) => r.t), ["a", "schema_migrations"]);
+    assert.deepEqual(
+      tables.map((r) => r.t),
+      ["a", "schema_migrations"],
+    );
     assert.deepEqual(await db.query("select * from a"), []);
     assert.deepEqual(await db.query("select version from schema_migrations"), [{ version: "0001_ok" }]);
     assert.deepEqual(await db.query(advisoryLocksHeld), [{ n: 0 }]);
@@ -110,7 +119,10 @@ describe("migrate", () => {
 
   it("rejects misnamed files and two files with one number", async () => {
     const db = await emptyDatabase();
-    await assert.rejects(migrate({ dsn: db.dsn, dir: migrationsDir({ "1_short.sql": "", "0002_ok.sql": "" }) }), /1_short\.sql is not named NNNN_description\.sql/);
+    await assert.rejects(
+      migrate({ dsn: db.dsn, dir: migrationsDir({ "1_short.sql": "", "0002_ok.sql": "" }) }),
+      /1_short\.sql is not named NNNN_description\.sql/,
+    );
     await assert.rejects(
       migrate({ dsn: db.dsn, dir: migrationsDir({ "0002_a.sql": "", "0002_b.sql": "" }) }),
       /0002_a\.sql and 0002_b\.sql share the number 0002/,
@@ -125,7 +137,10 @@ describe("migrate", () => {
     try {
       await holder.query("select pg_advisory_lock($1)", [AdvisoryLock.migrations]);
       const started = Date.now();
-      await assert.rejects(migrate({ dsn: db.dsn, dir: migrationsDir({ "0001_a.sql": "select 1;" }), lockWaitMs: 300 }), /timed out after 300 ms waiting for the migration lock/);
+      await assert.rejects(
+        migrate({ dsn: db.dsn, dir: migrationsDir({ "0001_a.sql": "select 1;" }), lockWaitMs: 300 }),
+        /timed out after 300 ms waiting for the migration lock/,
+      );
       assert.ok(Date.now() - started < 5_000);
     } finally {
       await holder.end();
@@ -150,7 +165,10 @@ describe("migrate", () => {
   it("applies the repository's migrations to an empty database", async () => {
     const db = await emptyDatabase();
     const { applied } = await migrate({ dsn: db.dsn });
-    assert.deepEqual(applied, readMigrationFiles().map((f) => f.version));
+    assert.deepEqual(
+      applied,
+      readMigrationFiles().map((f) => f.version),
+    );
     assert.ok(applied.length > 0);
   });
 });
@@ -174,7 +192,11 @@ describe("migrate from several processes at once", () => {
     for (const p of processes) p.send("go");
 
     const exits = await Promise.all(processes.map((p) => p.exited));
-    assert.deepEqual(exits, processes.map(() => ({ code: 0, signal: null })), processes.map((p) => p.stderr()).join("\n"));
+    assert.deepEqual(
+      exits,
+      processes.map(() => ({ code: 0, signal: null })),
+      processes.map((p) => p.stderr()).join("\n"),
+    );
     const applied = await Promise.all(processes.map(async (p) => (JSON.parse(await p.waitForLine(/^\{/)) as { applied: string[] }).applied));
     assert.deepEqual(applied.flat().sort(), ["0001_create", "0002_slow", "0003_not_idempotent"]);
     assert.equal(applied.filter((a) => a.length > 0).length, 1, "one process applied everything, the others found nothing pending");

@@ -25,7 +25,13 @@ describe("statement counter", () => {
       return n;
     };
     const [three, five] = await Promise.all([counter.count(run(3)), counter.count(run(5))]);
-    assert.deepEqual([three, five], [{ value: 3, statements: 3 }, { value: 5, statements: 5 }]);
+    assert.deepEqual(
+      [three, five],
+      [
+        { value: 3, statements: 3 },
+        { value: 5, statements: 5 },
+      ],
+    );
   });
 
   it("counts what a pinned connection sends, and an enclosing count sees the calls inside it", async () => {

@@ -3,7 +3,6 @@ import { describe, it } from "node:test";
 import { quietLog } from "../../testkit/logs.js";
 import { createIntervalScheduler, type Tick } from "./interval-scheduler.js";
 
-
 /** A promise with its resolver, to hold a task open or wait for the nth tick. */
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

@@ -20,8 +20,7 @@ export function shiftLaunch(launch: Doc, shift: DateShift, padZones: ReadonlyMap
   if (typeof launch.date_utc !== "string" || ((shift.years ?? 0) === 0 && (shift.days ?? 0) === 0)) return launch;
   const moved = shiftInstant(new Date(launch.date_utc), shift);
   const zone = typeof launch.launchpad === "string" ? padZones.get(launch.launchpad) : undefined;
-  const offset =
-    zone !== undefined ? zoneOffsetMinutes(moved, zone) : (trailingOffset(String(launch.date_local)) ?? 0);
+  const offset = zone !== undefined ? zoneOffsetMinutes(moved, zone) : (trailingOffset(String(launch.date_local)) ?? 0);
   return {
     ...launch,
     date_utc: moved.toISOString(),

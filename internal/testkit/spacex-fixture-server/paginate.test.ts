@@ -20,12 +20,26 @@ describe("paginate", () => {
     const pages = [1, 2, 3, 4, 5].map((page) => paginate(docs, { page, limit: 2, sort }));
     assert.deepEqual(pages.flatMap(numbers), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(meta(pages[0]), {
-      totalDocs: 9, limit: 2, totalPages: 5, page: 1, pagingCounter: 1,
-      hasPrevPage: false, hasNextPage: true, prevPage: null, nextPage: 2,
+      totalDocs: 9,
+      limit: 2,
+      totalPages: 5,
+      page: 1,
+      pagingCounter: 1,
+      hasPrevPage: false,
+      hasNextPage: true,
+      prevPage: null,
+      nextPage: 2,
     });
     assert.deepEqual(meta(pages[4]), {
-      totalDocs: 9, limit: 2, totalPages: 5, page: 5, pagingCounter: 9,
-      hasPrevPage: true, hasNextPage: false, prevPage: 4, nextPage: null,
+      totalDocs: 9,
+      limit: 2,
+      totalPages: 5,
+      page: 5,
+      pagingCounter: 9,
+      hasPrevPage: true,
+      hasNextPage: false,
+      prevPage: 4,
+      nextPage: null,
     });
   });
 
@@ -42,8 +56,16 @@ describe("paginate", () => {
 
   it("defaults to page 1 of 10 with offset 0, as in the captured real answer", () => {
     assert.deepEqual(meta(paginate(docs, undefined)), {
-      totalDocs: 9, offset: 0, limit: 10, totalPages: 1, page: 1, pagingCounter: 1,
-      hasPrevPage: false, hasNextPage: false, prevPage: null, nextPage: null,
+      totalDocs: 9,
+      offset: 0,
+      limit: 10,
+      totalPages: 1,
+      page: 1,
+      pagingCounter: 1,
+      hasPrevPage: false,
+      hasNextPage: false,
+      prevPage: null,
+      nextPage: null,
     });
   });
 
@@ -56,8 +78,15 @@ describe("paginate", () => {
     const all = paginate(docs, { pagination: false, page: 3, limit: 2, sort });
     assert.deepEqual(numbers(all), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(meta(all), {
-      totalDocs: 9, limit: 9, totalPages: 1, page: 1, pagingCounter: 1,
-      hasPrevPage: false, hasNextPage: false, prevPage: null, nextPage: null,
+      totalDocs: 9,
+      limit: 9,
+      totalPages: 1,
+      page: 1,
+      pagingCounter: 1,
+      hasPrevPage: false,
+      hasNextPage: false,
+      prevPage: null,
+      nextPage: null,
     });
   });
 
@@ -70,10 +99,24 @@ describe("paginate", () => {
 
 describe("sortDocs", () => {
   it("sorts by object or string specs, descending too, keeping ties in collection order", () => {
-    assert.deepEqual(sortDocs(docs, { flight_number: -1 }).map((d) => d.flight_number), [9, 8, 7, 6, 5, 4, 3, 2, 1]);
-    assert.deepEqual(sortDocs(docs, "-name").map((d) => d.flight_number), [9, 8, 7, 6, 5, 4, 3, 2, 1]);
-    const tied = [{ id: "a", k: 1 }, { id: "b", k: null }, { id: "c", k: 1 }, { id: "d", k: "x" }];
-    assert.deepEqual(sortDocs(tied, { k: "ascending" }).map((d) => d.id), ["b", "a", "c", "d"]);
+    assert.deepEqual(
+      sortDocs(docs, { flight_number: -1 }).map((d) => d.flight_number),
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    );
+    assert.deepEqual(
+      sortDocs(docs, "-name").map((d) => d.flight_number),
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    );
+    const tied = [
+      { id: "a", k: 1 },
+      { id: "b", k: null },
+      { id: "c", k: 1 },
+      { id: "d", k: "x" },
+    ];
+    assert.deepEqual(
+      sortDocs(tied, { k: "ascending" }).map((d) => d.id),
+      ["b", "a", "c", "d"],
+    );
     assert.throws(() => sortDocs(docs, { flight_number: "up" }), QueryError);
   });
 });

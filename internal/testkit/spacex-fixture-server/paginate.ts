@@ -99,7 +99,10 @@ export function sortDocs(docs: readonly Doc[], sort: unknown): Doc[] {
 function sortKeys(sort: unknown): Array<[string, 1 | -1]> {
   if (sort === undefined || sort === null || sort === "") return [];
   if (typeof sort === "string") {
-    return sort.trim().split(/\s+/).map((word) => (word.startsWith("-") ? [word.slice(1), -1] : [word, 1]));
+    return sort
+      .trim()
+      .split(/\s+/)
+      .map((word) => (word.startsWith("-") ? [word.slice(1), -1] : [word, 1]));
   }
   if (!isPlainObject(sort)) throw new QueryError("options.sort must be an object or a string");
   return Object.entries(sort).map(([field, direction]) => {

@@ -24,7 +24,10 @@ export function projectDoc(doc: Doc, select: unknown): Doc {
 function selectFields(select: unknown): Array<[string, boolean]> {
   if (select === undefined || select === null || select === "") return [];
   if (typeof select === "string") {
-    return select.trim().split(/\s+/).map((word) => (word.startsWith("-") ? [word.slice(1), false] : [word, true]));
+    return select
+      .trim()
+      .split(/\s+/)
+      .map((word) => (word.startsWith("-") ? [word.slice(1), false] : [word, true]));
   }
   if (Array.isArray(select) && select.every((item) => typeof item === "string")) return selectFields(select.join(" "));
   if (!isPlainObject(select)) throw new QueryError("options.select must be a string, an array of names or an object");

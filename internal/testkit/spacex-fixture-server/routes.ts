@@ -17,7 +17,12 @@ export function route(store: SpacexCollections, method: string, path: string, bo
   const docs: Doc[] = store[name as keyof SpacexCollections];
   if (method === "GET" && rest === undefined) return jsonAnswer(docs);
   if (method === "GET" && name === "launches" && rest === "upcoming") {
-    return jsonAnswer(sortDocs(docs.filter((doc) => doc.upcoming === true), { flight_number: "asc" }));
+    return jsonAnswer(
+      sortDocs(
+        docs.filter((doc) => doc.upcoming === true),
+        { flight_number: "asc" },
+      ),
+    );
   }
   if (method === "POST" && rest === "query") return query(docs, body);
   if (method === "GET" && rest !== undefined && rest !== "") {

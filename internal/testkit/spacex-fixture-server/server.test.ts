@@ -44,14 +44,23 @@ describe("fixture server routes", () => {
   it("serves all launches, one launch, and the upcoming ones in flight order, dates shifted", async () => {
     assert.equal((await json<Doc[]>(get("/launches"))).length, 193);
     const upcoming = await json<Doc[]>(get("/launches/upcoming"));
-    assert.deepEqual(upcoming.map((l) => l.flight_number), [185, 186, 187, 188, 192, 199, 204, 205, 207]);
+    assert.deepEqual(
+      upcoming.map((l) => l.flight_number),
+      [185, 186, 187, 188, 192, 199, 204, 205, 207],
+    );
     const launch = await json<Doc>(get(`/launches/${STARLINK_4_34}`));
-    assert.deepEqual([launch.date_utc, launch.date_local, launch.date_unix], ["2025-09-17T01:05:00.000Z", "2025-09-16T21:05:00-04:00", Date.parse("2025-09-17T01:05:00Z") / 1000]);
+    assert.deepEqual(
+      [launch.date_utc, launch.date_local, launch.date_unix],
+      ["2025-09-17T01:05:00.000Z", "2025-09-16T21:05:00-04:00", Date.parse("2025-09-17T01:05:00Z") / 1000],
+    );
   });
 
   it("unwraps landpads", async () => {
     const landpads = await json<Doc[]>(get("/landpads"));
-    assert.deepEqual(landpads.map((p) => p.name), ["LZ-1", "LZ-2", "LZ-4", "OCISLY", "JRTI-1", "JRTI", "ASOG"]);
+    assert.deepEqual(
+      landpads.map((p) => p.name),
+      ["LZ-1", "LZ-2", "LZ-4", "OCISLY", "JRTI-1", "JRTI", "ASOG"],
+    );
   });
 
   it("pages upcoming launches 2 at a time: 5 pages, every doc exactly once", async () => {
@@ -62,17 +71,26 @@ describe("fixture server routes", () => {
     const names = pages.flatMap((p) => p.docs.map((d) => d.name));
     assert.equal(names.length, 9);
     assert.equal(new Set(names).size, 9);
-    assert.deepEqual(pages.map((p) => [p.page, p.docs.length, p.hasNextPage, p.nextPage]), [
-      [1, 2, true, 2], [2, 2, true, 3], [3, 2, true, 4], [4, 2, true, 5], [5, 1, false, null],
-    ]);
+    assert.deepEqual(
+      pages.map((p) => [p.page, p.docs.length, p.hasNextPage, p.nextPage]),
+      [
+        [1, 2, true, 2],
+        [2, 2, true, 3],
+        [3, 2, true, 4],
+        [4, 2, true, 5],
+        [5, 1, false, null],
+      ],
+    );
     assert.ok(pages.every((p) => p.totalDocs === 9 && p.totalPages === 5 && p.limit === 2));
   });
 
   it("filters by pad and date range and applies select", async () => {
-    const page = await json<Page>(post("/launches/query", {
-      query: { launchpad: SLC40, date_utc: { $gte: "2025-12-01", $lt: "2026-01-01" } },
-      options: { select: "name date_utc", sort: "-flight_number" },
-    }));
+    const page = await json<Page>(
+      post("/launches/query", {
+        query: { launchpad: SLC40, date_utc: { $gte: "2025-12-01", $lt: "2026-01-01" } },
+        options: { select: "name date_utc", sort: "-flight_number" },
+      }),
+    );
     assert.deepEqual(page.docs, [
       { name: "O3b mPower 3.4", date_utc: "2025-12-01T00:00:00.000Z", id: "6243ae7daf52800c6e91925b" },
       { name: "WorldView Legion 1 & 2", date_utc: "2025-12-01T00:00:00.000Z", id: "6243ae58af52800c6e91925a" },
@@ -82,7 +100,10 @@ describe("fixture server routes", () => {
 
   it("queries launchpads", async () => {
     const page = await json<Page>(post("/launchpads/query", { query: { status: { $in: ["retired", "under construction"] } }, options: { pagination: false } }));
-    assert.deepEqual(page.docs.map((p) => p.name), ["VAFB SLC 3W", "STLS", "Kwajalein Atoll"]);
+    assert.deepEqual(
+      page.docs.map((p) => p.name),
+      ["VAFB SLC 3W", "STLS", "Kwajalein Atoll"],
+    );
     assert.equal(page.limit, 3);
   });
 
@@ -127,7 +148,13 @@ describe("fixture server faults", () => {
     server.setFault({ kind: "missing_page", page: 2 });
     const body = { query: { upcoming: true }, options: { limit: 2 } };
     const pages = await Promise.all([1, 2].map((page) => json<Page>(post("/launches/query", { ...body, options: { ...body.options, page } }))));
-    assert.deepEqual(pages.map((p) => [p.docs.length, p.totalDocs, p.hasNextPage]), [[2, 9, true], [0, 9, true]]);
+    assert.deepEqual(
+      pages.map((p) => [p.docs.length, p.totalDocs, p.hasNextPage]),
+      [
+        [2, 9, true],
+        [0, 9, true],
+      ],
+    );
   });
 
   it("holds requests until the client aborts, and still closes promptly with requests held", async () => {
@@ -158,10 +185,13 @@ describe("fixture server data hooks", () => {
       local.addLaunch({ ...original, id: "bbbbbbbbbbbbbbbbbbbbbbbb", flight_number: 999 });
       local.updateLaunch(STARLINK_4_34, { date_utc: "2030-01-02T03:04:05.000Z" });
       let upcoming = await json<Doc[]>(fetch(`${local.url}/launches/upcoming`));
-      assert.deepEqual(upcoming.map((l) => [l.id, l.date_utc]), [
-        [STARLINK_4_34, "2030-01-02T03:04:05.000Z"],
-        ["bbbbbbbbbbbbbbbbbbbbbbbb", "2022-09-17T01:05:00.000Z"],
-      ]);
+      assert.deepEqual(
+        upcoming.map((l) => [l.id, l.date_utc]),
+        [
+          [STARLINK_4_34, "2030-01-02T03:04:05.000Z"],
+          ["bbbbbbbbbbbbbbbbbbbbbbbb", "2022-09-17T01:05:00.000Z"],
+        ],
+      );
       local.removeLaunch(STARLINK_4_34);
       upcoming = await json<Doc[]>(fetch(`${local.url}/launches/upcoming`));
       assert.equal(upcoming.length, 1);

@@ -5,14 +5,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { ErrorInfoSchema } from "../../../gen/google/rpc/error_details_pb.js";
-import {
-  BookingSchema,
-  BookingService,
-  BookingStatus,
-  CancellationReason,
-  type Booking,
-  type ListBookingsRequest,
-} from "../../../gen/spacet/v1/booking_pb.js";
+import { BookingSchema, BookingService, BookingStatus, CancellationReason, type Booking, type ListBookingsRequest } from "../../../gen/spacet/v1/booking_pb.js";
 import { createHttpTranscoder, type HttpTranscoderOptions } from "../http-transcoder.js";
 import { serveWithTranscoder } from "./serve.js";
 

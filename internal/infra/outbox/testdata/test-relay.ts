@@ -8,7 +8,6 @@ import { createOutboxRelayStore } from "../postgres-store.js";
 import { createPublisher } from "../pubsub-publisher.js";
 import { createOutboxRelay } from "../relay.js";
 
-
 export interface TestRelayOptions {
   readonly dsn: string;
   readonly emulatorHost: string;
@@ -36,7 +35,12 @@ export interface TestRelayOptions {
  * several topics, no topic creation, fast backoff. Resolves once it is connected and running.
  */
 export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): Promise<void> }> {
-  const publisher = createPublisher({ projectId: opts.projectId, emulatorHost: opts.emulatorHost, createTopics: opts.createTopics ?? false, deadlineMs: 3_000 });
+  const publisher = createPublisher({
+    projectId: opts.projectId,
+    emulatorHost: opts.emulatorHost,
+    createTopics: opts.createTopics ?? false,
+    deadlineMs: 3_000,
+  });
   let connected!: () => void;
   const ready = new Promise<void>((r) => (connected = r));
   let started = false;
@@ -81,7 +85,10 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
  * Inserts events the way the outbox writers do (one statement per call, so seq follows the
  * call order) and returns their ids. The payload is the test's own: the relay never reads it.
  */
-export async function insertEvents(db: pg.Pool | pg.Client, events: ReadonlyArray<{ aggregateId: string; aggregateType?: string; n: number }>): Promise<string[]> {
+export async function insertEvents(
+  db: pg.Pool | pg.Client,
+  events: ReadonlyArray<{ aggregateId: string; aggregateType?: string; n: number }>,
+): Promise<string[]> {
   const ids = events.map(() => randomUUID());
   await db.query(
     `insert into outbox (id, aggregate_type, aggregate_id, event_type, payload)

@@ -89,7 +89,11 @@ export function createBookingRepository(db: Kysely<Database>): BookingRepository
     async list(filter, page) {
       // Keyset pagination on the immutable `seq`, newest first: a deep page costs what the
       // first does, and rows cancelled between pages neither move nor repeat.
-      let q = db.selectFrom("bookings").selectAll().orderBy("seq", "desc").limit(page.size + 1);
+      let q = db
+        .selectFrom("bookings")
+        .selectAll()
+        .orderBy("seq", "desc")
+        .limit(page.size + 1);
       if (page.after !== undefined) q = q.where("seq", "<", decodeBookingCursor(page.after));
       if (filter.launchpadId) q = q.where("launchpad_id", "=", filter.launchpadId);
       if (filter.destination) q = q.where("destination", "=", filter.destination);
