@@ -9,7 +9,9 @@ export type ErrorKind =
   | "precondition" // the world is not in a state that allows it: FAILED_PRECONDITION
   | "exhausted" // a finite resource ran out (seats): RESOURCE_EXHAUSTED
   | "conflict" // lost a race that retrying may win: ABORTED
-  | "unavailable"; // a dependency is down: UNAVAILABLE
+  | "unavailable" // a dependency is down: UNAVAILABLE
+  | "unauthenticated" // no valid credentials: UNAUTHENTICATED
+  | "permission_denied"; // valid credentials that do not allow it: PERMISSION_DENIED
 
 /** One problem with one request field (field paths use proto names, e.g. "launch_date"). */
 export interface FieldViolation {
@@ -26,16 +28,19 @@ export class DomainError extends Error {
   override name = "DomainError";
   readonly violations: readonly FieldViolation[];
   readonly metadata: Readonly<Record<string, string>>;
+  /** When retrying makes sense, how long to wait first (sent as google.rpc.RetryInfo). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly kind: ErrorKind,
     readonly reason: string,
     message: string,
-    opts: { violations?: readonly FieldViolation[]; metadata?: Record<string, string>; cause?: unknown } = {},
+    opts: { violations?: readonly FieldViolation[]; metadata?: Record<string, string>; retryAfterMs?: number; cause?: unknown } = {},
   ) {
     super(message, { cause: opts.cause });
     this.violations = opts.violations ?? [];
     this.metadata = opts.metadata ?? {};
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

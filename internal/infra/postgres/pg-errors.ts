@@ -1,3 +1,5 @@
+import { DomainError } from "../../domain/errors.js";
+
 /** SQLSTATE codes we act on (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 export const PG = {
   uniqueViolation: "23505",
@@ -34,4 +36,9 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   if (typeof code === "string" && (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || UNREACHABLE.has(code))) return true;
   const message = (e as { message?: unknown }).message;
   return typeof message === "string" && /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+}
+
+/** What a lost database is to callers: UNAVAILABLE, worth a retry, never INTERNAL. */
+export function databaseUnavailable(cause: unknown): DomainError {
+  return new DomainError("unavailable", "DATABASE_UNAVAILABLE", "the database is unavailable; retry the request", { cause });
 }

@@ -10,6 +10,8 @@ export interface Database {
   outbox_leases: OutboxLeaseTable;
   sync_runs: SyncRunTable;
   schema_migrations: SchemaMigrationTable;
+  users: UserTable;
+  login_throttle: LoginThrottleTable;
 }
 
 /** `date` columns travel as YYYY-MM-DD text (see the type parsers in db.ts). */
@@ -117,4 +119,19 @@ interface SchemaMigrationTable {
   version: string;
   checksum: string;
   applied_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  email: string;
+  password_hash: string;
+  role: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  window_start: Date;
+  attempts: number;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Outbox, UnitOfWork } from "../../app/ports.js";
 import { DomainError } from "../../domain/errors.js";
-import { isDatabaseUnavailable, isPgError, PG } from "./pg-errors.js";
+import { databaseUnavailable, isDatabaseUnavailable, isPgError, PG } from "./pg-errors.js";
 import type { Database } from "./schema.js";
 
 /** Attempts for a transaction that hits a serialization failure or a deadlock. */
@@ -41,9 +41,6 @@ export function createUnitOfWork<R extends object>(db: Kysely<Database>, makeRep
     },
   };
 }
-
-const databaseUnavailable = (cause: unknown) =>
-  new DomainError("unavailable", "DATABASE_UNAVAILABLE", "the database is unavailable; retry the request", { cause });
 
 /** Wraps every method of every repository so a lost database reads as "unavailable". */
 function mapUnavailable<T extends object>(repos: T): T {
