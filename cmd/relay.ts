@@ -9,7 +9,7 @@ import { createRootLogger, exitOnSignals, loadConfigOrExit } from "./wiring/proc
  * wait in the outbox. SIGTERM/SIGINT finish the batch in progress and exit 0.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.argv.slice(2), (c) => (c.postgres.dsn ? [] : ["PG_DSN is required for the stand-alone relay"]));
+  const config = loadConfigOrExit({ check: (c) => (c.postgres.dsn ? [] : ["PG_DSN is required for the stand-alone relay"]) });
   const dsn = config.postgres.dsn ?? "";
   const log = createRootLogger(config, `${config.app.name}-relay`);
   // Until the relay runs, a signal has nothing to finish: exit at once.

@@ -15,6 +15,9 @@ import { registerReflection } from "../pkg/grpc-reflection/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
 import { createHttpTranscoder } from "../pkg/http-transcoder/index.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
+import { createAccessRules } from "../internal/controller/auth/access-rules.js";
+import { createAuthInterceptor } from "../internal/controller/auth/auth-interceptor.js";
+import { requestContextValues } from "../internal/controller/auth/context-keys.js";
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
 import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
@@ -22,9 +25,10 @@ import { type RunningRelay, startOutboxRelay } from "./wiring/outbox.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
-import { API_SERVICES, createApiRoutes } from "./wiring/routes.js";
-import { createSpacexSync } from "./wiring/spacex-sync.js";
+import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
+import { API_SERVICES, createApiRoutes, PROTOCOL_SERVICES } from "./wiring/routes.js";
+import { createSpacexSync } from "./wiring/spacex-sync.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -43,6 +47,13 @@ export interface RunningService {
  * while the database starts and migrates), then the database, then the API.
  */
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  // Deny by default, checked before anything starts: a method without an access declaration
+  // would be refused on every call, so the service refuses to start and names them all.
+  const access = createAccessRules({ services: API_SERVICES, publicServices: PROTOCOL_SERVICES });
+  if (access.problems.length > 0) {
+    throw new Error(`methods without an access rule:\n  - ${access.problems.join("\n  - ")}`);
+  }
+  const jwtSecret = resolveJwtSecret(config.auth, log);
   let lifecycle: Lifecycle = "starting";
   let api: ((req: Req, res: Res) => void) | undefined;
   let database: (() => Promise<void>) | undefined;
@@ -112,13 +123,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
     // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
     const sync = createSpacexSync({ db: dbh.db, settings: config, log });
-    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync);
-    // First is outermost: log every call, map errors, then validate closest to the handler.
+    const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
+    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync, identity);
+    // First is outermost: log every call, map errors, check the caller, then validate closest
+    // to the handler (an anonymous caller learns nothing about a protected method's input rules).
     const interceptors: Interceptor[] = [
       createLoggingInterceptor(log.child({ component: "rpc" })),
       createErrorsInterceptor(log.child({ component: "rpc" })),
+      createAuthInterceptor({ rules: access, tokens: identity.tokens }),
       createValidateInterceptor(),
     ];
+    // The TCP peer of each request, for the per-address login limit; the REST gateway passes it too.
+    const contextValues = (req: Req) => requestContextValues(req.socket?.remoteAddress);
     const rest = createHttpTranscoder({
       services: [...API_SERVICES],
       routes,
@@ -126,6 +142,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       prefix: "/v1/",
       lenientEnums: true,
       registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details),
+      contextValues,
     });
     api = connectNodeAdapter({
       routes: (router: ConnectRouter) => {
@@ -134,6 +151,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         registerReflection(router, [...API_SERVICES]);
       },
       interceptors,
+      contextValues,
       readMaxBytes: 1024 * 1024,
       fallback: (req, res) => {
         void rest(req, res).then((handled) => {

@@ -19,6 +19,29 @@ export interface Config {
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
   readonly shutdown: { readonly graceMs: number };
+  readonly auth: {
+    /** HMAC key for bearer tokens; undefined only on the embedded default (the server then generates one). */
+    readonly jwtSecret: string | undefined;
+    readonly jwtIssuer: string;
+    readonly jwtAudience: string;
+    readonly jwtTtlMs: number;
+    /** Lower-cased usernames that log in as operators. */
+    readonly operatorUsernames: readonly string[];
+    readonly loginMaxFailures: number;
+    readonly loginMaxFailuresPerAddress: number;
+    readonly loginFailureWindowMs: number;
+  };
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  readonly path?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The command serves the API and signs tokens: with a shared database (PG_DSN) it then needs
+   * JWT_SECRET, or each replica would sign with its own key and reject the others' tokens.
+   */
+  readonly serving?: boolean;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -34,6 +57,10 @@ export class ConfigError extends Error {
 
 export const DEFAULT_CONFIG_PATH = "config/config.yaml";
 
+/** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
+export const JWT_SECRET_MIN_BYTES = 32;
+const USERNAME = /^[a-z0-9_.-]{3,32}$/;
+
 /** Reads `--config <path>` (or `--config=<path>`) from argv. */
 export function configPathFromArgv(argv: readonly string[]): string {
   const i = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
@@ -46,7 +73,7 @@ export function configPathFromArgv(argv: readonly string[]): string {
  * Loads the YAML file and overlays the environment (the environment wins). Every problem is
  * collected and reported together, so an operator fixes a deployment in one round.
  */
-export function loadConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } = {}): Config {
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const env = opts.env ?? process.env;
   const path = opts.path ?? DEFAULT_CONFIG_PATH;
   const problems: string[] = [];
@@ -122,12 +149,29 @@ export function loadConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } = {}
     problems.push(`PUBSUB_EMULATOR_HOST must be host:port, got "${emulatorHost}"`);
   }
 
+  const postgresDsn = optional("postgres.dsn", "PG_DSN");
+  const jwtSecret = optional("auth.jwt_secret", "JWT_SECRET");
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < JWT_SECRET_MIN_BYTES) {
+    problems.push(`${where("auth.jwt_secret", "JWT_SECRET")} must be at least ${JWT_SECRET_MIN_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`);
+  } else if (jwtSecret === undefined && postgresDsn && opts.serving) {
+    problems.push(
+      `${where("auth.jwt_secret", "JWT_SECRET")} is required when PG_DSN is set: every replica must sign tokens with the same key (e.g. \`openssl rand -base64 48\`)`,
+    );
+  }
+  const operatorUsernames = (optional("auth.operator_usernames", "OPERATOR_USERNAMES") ?? "")
+    .split(",")
+    .map((u) => u.trim().toLowerCase())
+    .filter((u) => u !== "");
+  for (const u of operatorUsernames) {
+    if (!USERNAME.test(u)) problems.push(`${where("auth.operator_usernames", "OPERATOR_USERNAMES")} holds "${u}", which is not a valid username`);
+  }
+
   const config: Config = {
     app: { name: str("app.name", "APP_NAME", "spacet"), version: str("app.version", "APP_VERSION", "0.0.0"), logLevel: logLevel as LogLevel },
     http: { port: int("http.port", "HTTP_PORT", 8080, 0, 65535) },
     grpc: { port: int("grpc.port", "GRPC_PORT", 8081, 0, 65535) },
     postgres: {
-      dsn: optional("postgres.dsn", "PG_DSN"),
+      dsn: postgresDsn,
       poolMax: int("postgres.pool_max", "PG_POOL_MAX", 10, 1, 1000),
       dataDir: str("postgres.data_dir", "PG_DATA_DIR", ".data/pg"),
     },
@@ -153,6 +197,16 @@ export function loadConfig(opts: { path?: string; env?: NodeJS.ProcessEnv } = {}
       retentionMs: duration("notifications.retention", "NOTIFICATIONS_RETENTION", "168h"),
     },
     shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
+    auth: {
+      jwtSecret,
+      jwtIssuer: str("auth.jwt_issuer", "JWT_ISSUER", "spacet"),
+      jwtAudience: str("auth.jwt_audience", "JWT_AUDIENCE", "spacet-api"),
+      jwtTtlMs: duration("auth.jwt_ttl", "JWT_TTL", "1h"),
+      operatorUsernames,
+      loginMaxFailures: int("auth.login_max_failures", "LOGIN_MAX_FAILURES", 5, 1, 1000),
+      loginMaxFailuresPerAddress: int("auth.login_max_failures_per_address", "LOGIN_MAX_FAILURES_PER_ADDRESS", 50, 1, 100_000),
+      loginFailureWindowMs: duration("auth.login_failure_window", "LOGIN_FAILURE_WINDOW", "15m"),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

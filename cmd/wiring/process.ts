@@ -1,11 +1,15 @@
 import { type Logger, pino } from "pino";
 import { type Config, ConfigError, configPathFromArgv, loadConfig } from "../../config/config.js";
 
-/** Loads the configuration named by `--config` (or the default); on problems prints them all and exits 2. */
-export function loadConfigOrExit(argv: readonly string[] = process.argv.slice(2), check?: (c: Config) => string[]): Config {
+/**
+ * Loads the configuration named by `--config` (or the default); on problems prints them all and
+ * exits 2. `check` adds a command's own requirements; `serving` marks the API server (see
+ * LoadConfigOptions).
+ */
+export function loadConfigOrExit(opts: { argv?: readonly string[]; check?: (c: Config) => string[]; serving?: boolean } = {}): Config {
   try {
-    const config = loadConfig({ path: configPathFromArgv(argv) });
-    const problems = check?.(config) ?? [];
+    const config = loadConfig({ path: configPathFromArgv(opts.argv ?? process.argv.slice(2)), serving: opts.serving });
+    const problems = opts.check?.(config) ?? [];
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
   } catch (e) {
@@ -15,9 +19,18 @@ export function loadConfigOrExit(argv: readonly string[] = process.argv.slice(2)
   }
 }
 
+const REDACTED = ["authorization", "*.authorization", "*.headers.authorization", "password", "*.password", "passwordHash", "*.passwordHash", "accessToken", "*.accessToken"];
+
 /** The process's one root logger; components take `log.child({ component })`. */
 export function createRootLogger(config: Config, name = config.app.name): Logger {
-  const log = pino({ name, level: config.app.logLevel, base: { service: config.app.name, version: config.app.version } });
+  const log = pino({
+    name,
+    level: config.app.logLevel,
+    base: { service: config.app.name, version: config.app.version },
+    // Nothing logs requests or credentials today; should an object carrying them ever reach a
+    // log call (an error's request, a debug dump), these never reach the output.
+    redact: { paths: REDACTED, censor: "[redacted]" },
+  });
   process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
   return log;
 }

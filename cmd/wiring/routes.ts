@@ -1,24 +1,43 @@
 import type { ConnectRouter } from "@connectrpc/connect";
+import { Health } from "../../gen/grpc/health/v1/health_pb.js";
+import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
+import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { AuthService } from "../../gen/spacet/v1/auth_pb.js";
 import { BookingService } from "../../gen/spacet/v1/booking_pb.js";
 import { LaunchService } from "../../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
 import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
+import { createAuthHandler } from "../../internal/controller/identity/auth-handler.js";
 import { createBookingHandler } from "../../internal/controller/launch/booking-handler.js";
 import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
 import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-handler.js";
-import type { SpacexSync } from "./spacex-sync.js";
+import type { Identity } from "./identity.js";
 import type { LaunchUseCases } from "./launch.js";
+import type { SpacexSync } from "./spacex-sync.js";
 
-/** The product's services (health and reflection are added by the server). */
-export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService] as const;
+/** The product's services (health and reflection are added by the server). Each method declares its access in the protos. */
+export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService, AuthService] as const;
 
-export function createApiRoutes(uc: LaunchUseCases, pageTokens: PageTokenCodec, sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">) {
+/**
+ * Protocol services whose protos are not ours, open to anyone by this explicit list (not by a
+ * hole in deny-by-default): Kubernetes and load balancers probe health without credentials,
+ * and reflection only describes the API (every call it enables is still checked).
+ */
+export const PROTOCOL_SERVICES = [Health, ServerReflectionV1, ServerReflectionV1alpha] as const;
+
+export function createApiRoutes(
+  uc: LaunchUseCases,
+  pageTokens: PageTokenCodec,
+  sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">,
+  identity: Pick<Identity, "register" | "login" | "getMe">,
+) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));
     router.service(LaunchpadService, createLaunchpadHandler(uc));
     router.service(LaunchService, createLaunchHandler({ ...uc, pageTokens }));
     router.service(SyncService, createSyncHandler(sync));
+    router.service(AuthService, createAuthHandler(identity));
   };
 }

@@ -1,8 +1,9 @@
 import { create, type DescMessage } from "@bufbuild/protobuf";
 import { FieldPathSchema, ViolationSchema, ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import type { Logger } from "../app/ports.js";
-import { ErrorInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
+import { ErrorInfoSchema, RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { DomainError, type ErrorKind, type FieldViolation } from "../domain/errors.js";
 
 const CODE: Record<ErrorKind, Code> = {
@@ -13,7 +14,12 @@ const CODE: Record<ErrorKind, Code> = {
   exhausted: Code.ResourceExhausted,
   conflict: Code.Aborted,
   unavailable: Code.Unavailable,
+  unauthenticated: Code.Unauthenticated,
+  permission_denied: Code.PermissionDenied,
 };
+
+/** A detail a ConnectError sends (connect-es does not export the type). */
+type OutgoingDetail = NonNullable<ConstructorParameters<typeof ConnectError>[3]>[number];
 
 /** The `domain` of every google.rpc.ErrorInfo we send. */
 const ERROR_DOMAIN = "spacet.v1";
@@ -38,7 +44,12 @@ export function createErrorsInterceptor(log: Logger): Interceptor {
 }
 
 function toConnectError(e: DomainError, input: DescMessage): ConnectError {
-  const details = [{ desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) }];
+  const details: OutgoingDetail[] = [
+    { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) },
+  ];
+  if (e.retryAfterMs !== undefined) {
+    details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.max(0, Math.ceil(e.retryAfterMs))) }) });
+  }
   const withViolations =
     e.violations.length > 0
       ? [{ desc: ViolationsSchema, value: create(ViolationsSchema, { violations: e.violations.map((v) => toViolation(v, input)) }) }, ...details]

@@ -1,5 +1,6 @@
 import { create, fromBinary, toJson, type JsonObject, type JsonValue, type Registry } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { badRequest } from "./bad-request.js";
 import { HttpError } from "./http-error.js";
 
@@ -53,11 +54,23 @@ export function renderError(error: unknown, registry: Registry): RestError {
   }
   const err = error instanceof URIError ? badRequest("invalid percent-encoding in the URL path") : ConnectError.from(error);
   const status = httpStatusForCode(err.code);
-  const body =
-    status === 500
-      ? { code: err.code, message: "internal error", details: [] }
-      : { code: err.code, message: err.rawMessage, details: err.details.map((d) => renderDetail(d, registry)) };
-  return { status, headers: {}, closeConnection: false, body };
+  if (status === 500) return { status, headers: {}, closeConnection: false, body: { code: err.code, message: "internal error", details: [] } };
+  const body = { code: err.code, message: err.rawMessage, details: err.details.map((d) => renderDetail(d, registry)) };
+  return { status, headers: statusHeaders(status, err), closeConnection: false, body };
+}
+
+/**
+ * HTTP's own signals for what the RPC error says: a 401 names the scheme to authenticate with
+ * (RFC 9110 §11.6.1; RFC 6750 for Bearer), and a google.rpc.RetryInfo detail becomes
+ * Retry-After in whole seconds, rounded up (RFC 9110 §10.2.3), for clients and proxies that
+ * never read the body.
+ */
+function statusHeaders(status: number, err: ConnectError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (status === 401) headers["www-authenticate"] = "Bearer";
+  const delay = err.findDetails(RetryInfoSchema)[0]?.retryDelay;
+  if (delay) headers["retry-after"] = String(Math.max(0, Math.ceil(Number(delay.seconds) + delay.nanos / 1e9)));
+  return headers;
 }
 
 function renderDetail(detail: ConnectError["details"][number], registry: Registry): JsonValue {

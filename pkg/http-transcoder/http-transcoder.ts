@@ -1,13 +1,14 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import http2, { type Http2ServerRequest } from "node:http2";
 import { createRegistry, toJson, type DescService, type JsonValue, type Registry } from "@bufbuild/protobuf";
-import { Code, createRouterTransport, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { Code, type ConnectRouter, type ContextValues, type Interceptor } from "@connectrpc/connect";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { file_google_rpc_error_details } from "../../gen/google/rpc/error_details_pb.js";
 import { file_google_rpc_status } from "../../gen/google/rpc/status_pb.js";
 import { buildRequest } from "./build-request.js";
 import { renderError } from "./error-response.js";
 import { HttpError } from "./http-error.js";
+import { createInProcessTransports } from "./in-process-transport.js";
 import { createLenientEnums } from "./lenient-enums.js";
 import { readJsonBody } from "./read-body.js";
 import { createRouteTable, type Route } from "./route-table.js";
@@ -30,6 +31,11 @@ export interface HttpTranscoderOptions {
   readonly lenientEnums?: boolean;
   /** Request headers passed on to the RPC; default authorization, x-request-id, traceparent. */
   readonly forwardHeaders?: readonly string[];
+  /**
+   * Context values for each call, read by interceptors and handlers from `contextValues` and
+   * `ctx.values`, as `connectNodeAdapter({ contextValues })` gives them (e.g. the client's address).
+   */
+  readonly contextValues?: (req: TranscoderRequest) => ContextValues;
 }
 
 /** The request and response surface the transcoder uses; node:http and node:http2 both fit. */
@@ -54,8 +60,8 @@ const MIB = 1024 * 1024;
 
 /**
  * Creates a google.api.http REST transcoder for Connect-ES v2: routes come from the proto
- * annotations (no hand-written route per RPC), and each call runs in-process through
- * `createRouterTransport`, so the same interceptors guard REST, gRPC, gRPC-Web and Connect.
+ * annotations (no hand-written route per RPC), and each call runs in-process through the
+ * router, so the same interceptors guard REST, gRPC, gRPC-Web and Connect.
  *
  * Mount it as the `fallback` of `connectNodeAdapter`:
  * ```ts
@@ -69,7 +75,7 @@ const MIB = 1024 * 1024;
  */
 export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscoder {
   const table = createRouteTable(opts.services);
-  const transport = createRouterTransport(opts.routes, { router: { interceptors: opts.interceptors } });
+  const transports = createInProcessTransports(opts.routes, opts.interceptors);
   const registry = createRegistry(...(opts.registry ? [opts.registry] : []), file_buf_validate_validate, file_google_rpc_error_details, file_google_rpc_status);
   const normalize = opts.lenientEnums ? createLenientEnums() : undefined;
   const maxBodyBytes = opts.maxBodyBytes ?? MIB;
@@ -86,6 +92,7 @@ export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscode
     // The RPC sees a cancellation when the client goes away, as a gRPC handler would.
     const abort = new AbortController();
     res.once("close", () => abort.abort());
+    const transport = transports(opts.contextValues?.(req));
     const { message } = await transport.unary(route.method, abort.signal, undefined, headers, input);
     const json = toJson(route.method.output, message, { alwaysEmitImplicit: true, registry });
     if (!route.responseBody) return json;
