@@ -12,6 +12,7 @@ import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { DESTINATIONS } from "../internal/domain/launch/destination.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
@@ -114,9 +115,10 @@ export async function runBookingBench(): Promise<void> {
       { launchpadId: undefined, destination: undefined, status: undefined, fromLaunchDate: undefined, toLaunchDate: undefined },
     ]);
     const deepToken = codec.encode(String(BigInt(rows[0].seq) - BigInt(DEEP_ROWS)), scope);
+    const asOperator = { headers: bearer(await mintTestToken({ role: "operator" })) };
     const [first, deep] = await interleavedLatencies(
-      () => client.listBookings({ pageSize: 100 }),
-      () => client.listBookings({ pageSize: 100, pageToken: deepToken }),
+      () => client.listBookings({ pageSize: 100 }, asOperator),
+      () => client.listBookings({ pageSize: 100, pageToken: deepToken }, asOperator),
     );
     console.log(`page 1:                       p50 ${fmt(first.p50, 2)} ms   p99 ${fmt(first.p99, 2)} ms`);
     console.log(`page after ${DEEP_ROWS.toLocaleString("en")} rows:     p50 ${fmt(deep.p50, 2)} ms   p99 ${fmt(deep.p99, 2)} ms`);

@@ -1,15 +1,21 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import pg from "pg";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const sut = useServiceProcess();
+/** ListBookings is operator-only: its bad input is checked once the caller may call it. */
+let asOperator: { headers: { authorization: string } };
+before(async () => {
+  asOperator = { headers: bearer(await mintTestToken({ role: "operator" })) };
+});
 
 const valid = {
   firstName: "Ada",
@@ -82,25 +88,25 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
   });
 
   it("over REST for list parameters and page tokens", async () => {
-    await expect400("/v1/bookings?pageSize=abc", {});
-    await expect400("/v1/bookings?pageSize=-1", {});
-    await expect400("/v1/bookings?fromLaunchDate=2049-02-30", {});
-    await expect400("/v1/bookings?colour=red", {});
-    const { fields } = await expect400("/v1/bookings?pageToken=dGFtcGVyZWQ.AAAAAAAAAAAAAAAAAAAAAA", {});
+    await expect400("/v1/bookings?pageSize=abc", asOperator);
+    await expect400("/v1/bookings?pageSize=-1", asOperator);
+    await expect400("/v1/bookings?fromLaunchDate=2049-02-30", asOperator);
+    await expect400("/v1/bookings?colour=red", asOperator);
+    const { fields } = await expect400("/v1/bookings?pageToken=dGFtcGVyZWQ.AAAAAAAAAAAAAAAAAAAAAA", asOperator);
     assert.deepEqual(fields, ["page_token"]);
 
     // A real token only works with the filters it was issued for.
-    const res = await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`);
+    const res = await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`, asOperator);
     const createMany = [1, 2].map((i) =>
       fetch(`${sut.service.httpUrl}/v1/bookings`, postJson(JSON.stringify({ ...valid, firstName: `P${"ab"[i - 1]}`, launchDate: "2049-08-10" }))),
     );
     await Promise.all(createMany);
     assert.equal(res.status, 200);
-    const page1 = (await (await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`)).json()) as { nextPageToken: string };
+    const page1 = (await (await fetch(`${sut.service.httpUrl}/v1/bookings?pageSize=1`, asOperator)).json()) as { nextPageToken: string };
     assert.ok(page1.nextPageToken);
-    await expect400(`/v1/bookings?pageSize=1&status=cancelled&pageToken=${encodeURIComponent(page1.nextPageToken)}`, {});
+    await expect400(`/v1/bookings?pageSize=1&status=cancelled&pageToken=${encodeURIComponent(page1.nextPageToken)}`, asOperator);
     const tampered = page1.nextPageToken.replace(/^./, (c) => (c === "e" ? "f" : "e"));
-    await expect400(`/v1/bookings?pageSize=1&pageToken=${encodeURIComponent(tampered)}`, {});
+    await expect400(`/v1/bookings?pageSize=1&pageToken=${encodeURIComponent(tampered)}`, asOperator);
   });
 
   it("over gRPC", async () => {
@@ -127,7 +133,7 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
     };
     assert.deepEqual(await fieldsOf(client.createBooking(request)), ["launch_date"]);
     assert.deepEqual(await fieldsOf(client.createBooking({ ...request, launchDate: "2049-08-02", gender: 99 as Gender })), ["gender"]);
-    assert.deepEqual(await fieldsOf(client.listBookings({ pageToken: "forged" })), ["page_token"]);
+    assert.deepEqual(await fieldsOf(client.listBookings({ pageToken: "forged" }, asOperator)), ["page_token"]);
     assert.deepEqual(await fieldsOf(client.getBooking({ ticketId: "nope" })), ["ticket_id"]);
     assert.equal(await rowCount(), before);
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -9,6 +9,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { BookingService, BookingStatus, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { REPO_ROOT } from "../internal/testkit/processes.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
@@ -18,6 +19,11 @@ const run = promisify(execFile);
 const sut = useServiceProcess();
 after(() => {
   assert.equal(sut.exitCode, 0, "the server exits 0 on SIGTERM");
+});
+/** ListBookings shows every passenger: operators only. */
+let operator: string;
+before(async () => {
+  operator = await mintTestToken({ role: "operator" });
 });
 
 /** A future launch date far enough ahead for any zone; each test uses its own day. */
@@ -32,10 +38,12 @@ describe("every face books, gets, lists and cancels", () => {
     });
     const pkg = grpc.loadPackageDefinition(def) as unknown as { spacet: { v1: { BookingService: grpc.ServiceClientConstructor } } };
     const client = new pkg.spacet.v1.BookingService(`127.0.0.1:${sut.service.grpcPort}`, grpc.credentials.createInsecure());
-    const call = <T>(method: string, req: object) =>
+    const call = <T>(method: string, req: object, metadata = new grpc.Metadata()) =>
       new Promise<T>((resolve, reject) =>
-        (client[method] as Function).call(client, req, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res))),
+        (client[method] as Function).call(client, req, metadata, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res))),
       );
+    const asOperator = new grpc.Metadata();
+    asOperator.set("authorization", `Bearer ${operator}`);
     try {
       const created = await call<{ booking: { ticketId: string; status: string } }>("CreateBooking", {
         firstName: "Ada",
@@ -49,7 +57,7 @@ describe("every face books, gets, lists and cancels", () => {
       assert.equal(created.booking.status, "BOOKING_STATUS_CONFIRMED");
       const got = await call<{ booking: { ticketId: string } }>("GetBooking", { ticketId: created.booking.ticketId });
       assert.equal(got.booking.ticketId, created.booking.ticketId);
-      const listed = await call<{ bookings: { ticketId: string }[] }>("ListBookings", { launchpadId: PADS.cape, pageSize: 100 });
+      const listed = await call<{ bookings: { ticketId: string }[] }>("ListBookings", { launchpadId: PADS.cape, pageSize: 100 }, asOperator);
       assert.ok(listed.bookings.some((b) => b.ticketId === created.booking.ticketId));
       const cancelled = await call<{ booking: { status: string } }>("CancelBooking", { ticketId: created.booking.ticketId });
       assert.equal(cancelled.booking.status, "BOOKING_STATUS_CANCELLED");
@@ -68,12 +76,13 @@ describe("every face books, gets, lists and cancels", () => {
     const { stdout: services } = await run(buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", "--list-services", sut.service.grpcUrl]);
     for (const s of ["spacet.v1.BookingService", "spacet.v1.LaunchpadService", "spacet.v1.LaunchService", "grpc.health.v1.Health"])
       assert.match(services, new RegExp(s));
-    const curl = async (method: string, body: object) => {
+    const curl = async (method: string, body: object, headers: string[] = []) => {
       const { stdout } = await run(buf, [
         "curl",
         "--protocol",
         "grpc",
         "--http2-prior-knowledge",
+        ...headers,
         "-d",
         JSON.stringify(body),
         `${sut.service.grpcUrl}/spacet.v1.BookingService/${method}`,
@@ -92,7 +101,8 @@ describe("every face books, gets, lists and cancels", () => {
     assert.equal(created.booking.status, "BOOKING_STATUS_CONFIRMED");
     const ticketId = created.booking.ticketId as string;
     assert.equal((await curl("GetBooking", { ticketId })).booking.ticketId, ticketId);
-    assert.ok((await curl("ListBookings", { launchpadId: PADS.kennedy })).bookings.some((b: { ticketId: string }) => b.ticketId === ticketId));
+    const listed = await curl("ListBookings", { launchpadId: PADS.kennedy }, ["-H", `authorization: Bearer ${operator}`]);
+    assert.ok(listed.bookings.some((b: { ticketId: string }) => b.ticketId === ticketId));
     assert.equal((await curl("CancelBooking", { ticketId })).booking.status, "BOOKING_STATUS_CANCELLED");
   });
 
@@ -116,7 +126,8 @@ describe("every face books, gets, lists and cancels", () => {
       assert.equal(booking?.status, BookingStatus.CONFIRMED);
       const ticketId = booking?.ticketId ?? "";
       assert.equal((await client.getBooking({ ticketId })).booking?.ticketId, ticketId);
-      assert.ok((await client.listBookings({ launchpadId: PADS.vandenberg })).bookings.some((b) => b.ticketId === ticketId));
+      const listed = await client.listBookings({ launchpadId: PADS.vandenberg }, { headers: bearer(operator) });
+      assert.ok(listed.bookings.some((b) => b.ticketId === ticketId));
       assert.equal((await client.cancelBooking({ ticketId })).booking?.status, BookingStatus.CANCELLED);
       const err = await client.createBooking({}).catch((e: unknown) => ConnectError.from(e));
       assert.ok(err instanceof ConnectError && err.code === Code.InvalidArgument);
@@ -143,7 +154,7 @@ describe("every face books, gets, lists and cancels", () => {
     assert.deepEqual([booking.destination, booking.status], ["DESTINATION_ASTEROID_BELT", "BOOKING_STATUS_CONFIRMED"]);
     const got = await fetch(`${sut.service.httpUrl}/v1/bookings/${booking.ticketId}`);
     assert.equal(((await got.json()) as { booking: { ticketId: string } }).booking.ticketId, booking.ticketId);
-    const list = await fetch(`${sut.service.httpUrl}/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=50`);
+    const list = await fetch(`${sut.service.httpUrl}/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=50`, { headers: bearer(operator) });
     assert.ok(((await list.json()) as { bookings: { ticketId: string }[] }).bookings.some((b) => b.ticketId === booking.ticketId));
     // What `curl -d '{}'` sends: a JSON body labelled as a form.
     const cancel = await fetch(`${sut.service.httpUrl}/v1/bookings/${booking.ticketId}:cancel`, {

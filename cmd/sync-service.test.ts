@@ -24,6 +24,7 @@ before(async () => {
   service = spawnScript("cmd/server.ts", {
     env: {
       PG_DSN: "",
+      JWT_SECRET: "",
       PG_DATA_DIR: join(dataDir, "pg"),
       HTTP_PORT: String(httpPort),
       GRPC_PORT: String(grpcPort),
@@ -67,6 +68,13 @@ describe("the service on the embedded default", () => {
       ),
       { fetched: 9, added: 9, removed: 0, bookingsCancelled: 0, hasTrips: true },
     );
+  });
+
+  it("generates a JWT secret when none is configured and says tokens will not survive a restart", () => {
+    const line = service.stdout().split("\n").find((l) => l.includes("no JWT_SECRET configured"));
+    assert.ok(line, "the start-up log says so");
+    assert.match(JSON.parse(line).msg, /tokens will not survive a restart/);
+    assert.equal(JSON.parse(line).level, 40, "a warning");
   });
 
   it("stops the scheduler on SIGTERM and exits 0", async () => {

@@ -71,4 +71,53 @@ describe("config", () => {
     assert.deepEqual(["500ms", "30s", "5m", "1.5h", "2d", "45"].map(parseDuration), [500, 30_000, 300_000, 5_400_000, 172_800_000, 45_000]);
     assert.deepEqual(["", "0", "-1s", "1w", "abc"].map(parseDuration), [undefined, undefined, undefined, undefined, undefined]);
   });
+
+  describe("auth", () => {
+    const secret = "k".repeat(40);
+
+    it("defaults to 1 h tokens, no operators and 5 failures per username in 15 min", () => {
+      const { auth } = loadConfig({ env: {} });
+      assert.deepEqual(
+        [auth.jwtSecret, auth.jwtIssuer, auth.jwtAudience, auth.jwtTtlMs, auth.operatorUsernames, auth.loginMaxFailures, auth.loginFailureWindowMs],
+        [undefined, "spacet", "spacet-api", 3_600_000, [], 5, 900_000],
+      );
+    });
+
+    it("reads JWT_SECRET, JWT_TTL and OPERATOR_USERNAMES (trimmed, lower-cased)", () => {
+      const { auth } = loadConfig({ env: { JWT_SECRET: secret, JWT_TTL: "15m", OPERATOR_USERNAMES: " Ada, boss ,", LOGIN_MAX_FAILURES: "3" } });
+      assert.deepEqual([auth.jwtSecret, auth.jwtTtlMs, auth.operatorUsernames, auth.loginMaxFailures], [secret, 900_000, ["ada", "boss"], 3]);
+    });
+
+    it("lets the server start on the embedded default without JWT_SECRET (it generates one)", () => {
+      assert.equal(loadConfig({ env: {}, serving: true }).auth.jwtSecret, undefined);
+    });
+
+    it("refuses a server with PG_DSN and no JWT_SECRET, listed with the other problems", () => {
+      const err = (() => {
+        try {
+          loadConfig({ env: { PG_DSN: "postgres://x@h/db", HTTP_PORT: "-1" }, serving: true });
+        } catch (e) {
+          return e;
+        }
+      })();
+      assert.ok(err instanceof ConfigError, "expected ConfigError");
+      assert.ok(err.problems.some((p) => p.includes("JWT_SECRET") && p.includes("PG_DSN")), err.message);
+      assert.ok(err.problems.some((p) => p.startsWith("HTTP_PORT")), err.message);
+      // Tools that sign no tokens (migrate, relay) need no secret.
+      assert.equal(loadConfig({ env: { PG_DSN: "postgres://x@h/db" } }).auth.jwtSecret, undefined);
+    });
+
+    it("refuses a JWT_SECRET under 32 bytes without printing it, and an invalid operator name", () => {
+      const short = "too-short-secret-31-bytes-long!";
+      try {
+        loadConfig({ env: { JWT_SECRET: short, OPERATOR_USERNAMES: "ok_name,no spaces" } });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.ok(e.problems.some((p) => p.includes("JWT_SECRET") && p.includes("32 bytes")), e.message);
+        assert.ok(e.problems.some((p) => p.includes("OPERATOR_USERNAMES") && p.includes("no spaces")), e.message);
+        assert.ok(!e.message.includes(short), "the secret never appears in the error");
+      }
+    });
+  });
 });

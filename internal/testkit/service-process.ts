@@ -1,4 +1,5 @@
 import { freePort } from "../../pkg/free-port.js";
+import { TEST_JWT_SECRET } from "./auth.js";
 import { type ScriptProcess, spawnScript } from "./processes.js";
 
 export interface ServiceProcess {
@@ -44,6 +45,8 @@ export async function startServiceProcess(opts: { dsn: string; env?: NodeJS.Proc
       LOG_LEVEL: "info",
       // Never the real SpaceX from a test: a closed port fails the background sync at once.
       SPACEX_API_URL: "http://127.0.0.1:9/v4",
+      // A shared database needs a shared key; tests mint tokens with it (testkit/auth.ts).
+      JWT_SECRET: TEST_JWT_SECRET,
       ...opts.env,
     },
   });

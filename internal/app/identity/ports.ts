@@ -64,7 +64,10 @@ export type ThrottleVerdict = { readonly allowed: true } | { readonly allowed: f
  * that succeeds takes its attempt back, so only failures add up.
  */
 export interface LoginThrottle {
-  /** Counts one attempt on every key; refused when any key went over its limit within `windowMs`. */
+  /**
+   * Counts one attempt on every key; refused when any key went over its limit within
+   * `windowMs`. A refused attempt is not counted (it checks no password).
+   */
   reserve(keys: readonly ThrottleKey[], windowMs: number): Promise<ThrottleVerdict>;
   /** Takes back the attempt a successful login counted. */
   refund(keys: readonly ThrottleKey[]): Promise<void>;

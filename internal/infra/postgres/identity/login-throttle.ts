@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { LoginThrottle } from "../../../app/identity/ports.js";
+import type { LoginThrottle, ThrottleKey } from "../../../app/identity/ports.js";
 import { databaseUnavailable, isDatabaseUnavailable } from "../pg-errors.js";
 import type { Database } from "../schema.js";
 
@@ -19,7 +19,15 @@ export function createLoginThrottle(db: Kysely<Database>): LoginThrottle {
       throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
     }
   };
+  const refund = async (keys: readonly ThrottleKey[]) => {
+    const names = keys.map((k) => k.key).sort();
+    // Same key order as reserve. A row whose window restarted in between loses one attempt it
+    // did not count: never below zero (CHECK), and only in favour of a caller that just logged
+    // in or was refused without a password check.
+    await guarded(sql`update login_throttle set attempts = attempts - 1 where key = any(${names}::text[]) and attempts > 0`.execute(db));
+  };
   return {
+    refund,
     async reserve(keys, windowMs) {
       const names = keys.map((k) => k.key).sort();
       const window = sql`make_interval(secs => ${windowMs / 1000})`;
@@ -52,14 +60,12 @@ export function createLoginThrottle(db: Kysely<Database>): LoginThrottle {
       const limits = new Map(keys.map((k) => [k.key, k.limit]));
       const over = rows.filter((r) => r.attempts > (limits.get(r.key) ?? Number.POSITIVE_INFINITY));
       if (over.length === 0) return { allowed: true };
+      // A refused attempt checks no password, so it is not a failure: give its count back, or
+      // a blocked username's retries would use up the budget of everyone behind its address.
+      // Racing attempts still cannot slip through: a count only drops below the limit through
+      // a refund, and every refused racer saw the limit reached before refunding.
+      await refund(keys);
       return { allowed: false, retryAfterMs: Math.max(...over.map((r) => Math.max(0, r.retry_after_ms))) };
-    },
-    async refund(keys) {
-      const names = keys.map((k) => k.key).sort();
-      // Same key order as reserve. A row whose window restarted in between loses one attempt
-      // it did not count; never below zero (CHECK), and a login that just succeeded is the
-      // least suspicious caller there is.
-      await guarded(sql`update login_throttle set attempts = attempts - 1 where key = any(${names}::text[]) and attempts > 0`.execute(db));
     },
   };
 }
