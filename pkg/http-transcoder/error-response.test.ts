@@ -11,15 +11,23 @@ describe("renderError", () => {
   const registry = createRegistry(file_google_rpc_error_details, file_google_protobuf_duration);
   const retry = create(RetryInfoSchema, { retryDelay: { seconds: 3n } });
 
-  it("decodes wire details (as they come back from the router transport) with the registry", () => {
+  it("decodes wire details (as they come back from the router transport) with the registry, RetryInfo as Retry-After", () => {
     const err = new ConnectError("slow down", Code.ResourceExhausted);
     err.details.push({ type: "google.rpc.RetryInfo", value: toBinary(RetryInfoSchema, retry) });
     assert.deepEqual(renderError(err, registry), {
       status: 429,
-      headers: {},
+      headers: { "retry-after": "3" },
       closeConnection: false,
       body: { code: 8, message: "slow down", details: [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "3s" }] },
     });
+  });
+
+  it("rounds a RetryInfo delay up to whole seconds for Retry-After, and names Bearer on a 401", () => {
+    const unavailable = new ConnectError("busy", Code.Unavailable, undefined, [{ desc: RetryInfoSchema, value: { retryDelay: { seconds: 1n, nanos: 200_000_000 } } }]);
+    assert.deepEqual(renderError(unavailable, registry).headers, { "retry-after": "2" });
+    const unauthenticated = renderError(new ConnectError("no token", Code.Unauthenticated), registry);
+    assert.deepEqual([unauthenticated.status, unauthenticated.headers], [401, { "www-authenticate": "Bearer" }]);
+    assert.deepEqual(renderError(new ConnectError("no", Code.PermissionDenied), registry).headers, {});
   });
 
   it("keeps a detail of an unknown type as base64", () => {

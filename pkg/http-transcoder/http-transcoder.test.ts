@@ -100,6 +100,7 @@ describe("http transcoder over the booking API", () => {
     const denied = await h.call("POST", "/v1/bookings", validBooking, { authorization: "Bearer bad" });
     assert.equal(denied.status, 401);
     assert.equal(denied.body.code, Code.Unauthenticated);
+    assert.equal(denied.headers.get("www-authenticate"), "Bearer", "a 401 names the scheme to authenticate with");
   });
 
   it("hides unexpected errors behind 500 internal error", async () => {

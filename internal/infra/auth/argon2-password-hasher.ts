@@ -25,15 +25,17 @@ const ARGON2ID = 2 as Algorithm;
  */
 export function createArgon2PasswordHasher(params: Argon2Params = OWASP_ARGON2ID): PasswordHasher {
   const options: Options = { ...params, algorithm: ARGON2ID };
-  // Made once, lazily, with the current parameters: verifying against it costs what verifying
-  // a real user's current hash costs. Its password is random and never kept.
-  let dummy: Promise<string> | undefined;
+  // Made once with the current parameters, at creation, so even the first unknown-user login
+  // costs one verification and not a hash as well: verifying against it costs what verifying a
+  // real user's current hash costs. Its password is random and never kept.
+  let dummy = hash(randomBytes(32).toString("base64url"), options);
+  dummy.catch(() => undefined); // a failure surfaces at the first verifyDummy, which retries it
   return {
     hash: (password) => hash(password, options),
     verify: (stored, password) => verify(stored, password),
     async verifyDummy(password) {
-      dummy ??= hash(randomBytes(32).toString("base64url"), options);
-      await verify(await dummy, password);
+      const stored = await dummy.catch(() => (dummy = hash(randomBytes(32).toString("base64url"), options)));
+      await verify(stored, password);
       return false;
     },
     needsRehash(stored) {

@@ -17,10 +17,16 @@ const TAKEN: Record<string, () => DomainError> = {
   users_email_key: () => new DomainError("already_exists", "EMAIL_TAKEN", "this email is already registered", { metadata: { field: "email" } }),
 };
 
-/** Driver errors in the domain's words, in one place: taken names and a lost database. */
+/**
+ * Driver errors in the domain's words, in one place: taken names and a lost database. Any other
+ * driver error is rebuilt from its code, constraint and message alone: its `detail` may quote
+ * the failing row, password hash included, and the errors interceptor logs what it is given.
+ */
 function translate(e: unknown): unknown {
   if (isPgError(e, PG.uniqueViolation) && e.constraint && TAKEN[e.constraint]) return TAKEN[e.constraint]();
-  return isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
+  if (isDatabaseUnavailable(e)) return databaseUnavailable(e);
+  if (!isPgError(e)) return e;
+  return Object.assign(new Error(`users: ${(e as { message?: string }).message ?? "database error"}`), { code: e.code, constraint: e.constraint });
 }
 
 async function translated<T>(work: Promise<T>): Promise<T> {
