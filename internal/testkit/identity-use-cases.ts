@@ -1,9 +1,8 @@
-import { after, before } from "node:test";
 import { createIdentity, type Identity, type IdentitySettings } from "../../cmd/wiring/identity.js";
 import type { PasswordHasher } from "../app/identity/ports.js";
-import { type DatabaseHandle, openDatabase } from "../infra/postgres/db.js";
+import type { DatabaseHandle } from "../infra/postgres/db.js";
 import { TEST_JWT_SECRET, testAuthSettings } from "./auth.js";
-import { createTestDatabase } from "./postgres.js";
+import { useDatabaseHandle } from "./database-handle.js";
 
 export interface IdentityTestContext {
   readonly handle: DatabaseHandle;
@@ -18,26 +17,17 @@ export interface IdentityTestContext {
  * use cases over it, with the shipped auth settings overlaid by `settings`.
  */
 export function useIdentityUseCases(settings: Partial<IdentitySettings> = {}): IdentityTestContext {
-  const ctx = {} as { handle: DatabaseHandle; identity: Identity };
-  let drop: () => Promise<void> = async () => undefined;
+  const db = useDatabaseHandle({ poolMax: 10 });
   const full = (): IdentitySettings => ({ ...testAuthSettings(), jwtSecret: Buffer.from(TEST_JWT_SECRET), ...settings });
-  before(async () => {
-    const tdb = await createTestDatabase();
-    drop = tdb.drop;
-    ctx.handle = openDatabase({ dsn: tdb.dsn, poolMax: 10 });
-    ctx.identity = createIdentity({ db: ctx.handle.db, settings: full() });
-  });
-  after(async () => {
-    await ctx.handle?.close();
-    await drop();
-  });
+  let identity: Identity | undefined;
   return {
     get handle() {
-      return ctx.handle;
+      return db.handle;
     },
     get identity() {
-      return ctx.identity;
+      identity ??= createIdentity({ db: db.handle.db, settings: full() });
+      return identity;
     },
-    withHasher: (hasher) => createIdentity({ db: ctx.handle.db, settings: full(), hasher }),
+    withHasher: (hasher) => createIdentity({ db: db.handle.db, settings: full(), hasher }),
   };
 }

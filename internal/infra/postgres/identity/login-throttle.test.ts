@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { createTestDatabase } from "../../../testkit/postgres.js";
-import { type DatabaseHandle, openDatabase } from "../db.js";
+import { describe, it } from "node:test";
+import { useDatabaseHandle } from "../../../testkit/database-handle.js";
 import { createLoginThrottle } from "./login-throttle.js";
 
 const WINDOW_MS = 60_000;
-let handle: DatabaseHandle;
-let drop: () => Promise<void>;
-before(async () => {
-  const tdb = await createTestDatabase();
-  drop = tdb.drop;
-  handle = openDatabase({ dsn: tdb.dsn, poolMax: 5 });
-});
-after(async () => {
-  await handle?.close();
-  await drop?.();
-});
+const db = useDatabaseHandle({ poolMax: 5 });
 
-const throttle = () => createLoginThrottle(handle.db);
-const attempts = async (key: string) => (await handle.pool.query<{ attempts: number }>("select attempts from login_throttle where key = $1", [key])).rows[0]?.attempts;
+const throttle = () => createLoginThrottle(db.handle.db);
+const attempts = async (key: string) => (await db.handle.pool.query<{ attempts: number }>("select attempts from login_throttle where key = $1", [key])).rows[0]?.attempts;
 /** Moves a key's window into the past, as if its time had run out (the throttle reads the database clock). */
-const age = (key: string, ms: number) => handle.pool.query("update login_throttle set window_start = window_start - make_interval(secs => $2) where key = $1", [key, ms / 1000]);
+const age = (key: string, ms: number) => db.handle.pool.query("update login_throttle set window_start = window_start - make_interval(secs => $2) where key = $1", [key, ms / 1000]);
 
 describe("Postgres login throttle", () => {
   it("allows `limit` attempts per key in a window, then refuses with the time left", async () => {
@@ -58,11 +47,11 @@ describe("Postgres login throttle", () => {
   });
 
   it("prunes expired windows of other keys a batch at a time, never live ones", async () => {
-    await handle.pool.query(
+    await db.handle.pool.query(
       "insert into login_throttle (key, window_start, attempts) select 'username:old' || i, now() - interval '2 hours', 1 from generate_series(1, 30) i",
     );
-    await handle.pool.query("insert into login_throttle (key, window_start, attempts) values ('username:live', now(), 1)");
-    const old = async () => (await handle.pool.query<{ n: number }>("select count(*)::int as n from login_throttle where key like 'username:old%'")).rows[0].n;
+    await db.handle.pool.query("insert into login_throttle (key, window_start, attempts) values ('username:live', now(), 1)");
+    const old = async () => (await db.handle.pool.query<{ n: number }>("select count(*)::int as n from login_throttle where key like 'username:old%'")).rows[0].n;
     await throttle().reserve([{ key: "username:d", limit: 5 }], WINDOW_MS);
     assert.equal(await old(), 10);
     await throttle().reserve([{ key: "username:d", limit: 5 }], WINDOW_MS);

@@ -1,29 +1,18 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { User } from "../../../domain/identity/user.js";
-import { createTestDatabase } from "../../../testkit/postgres.js";
-import { type DatabaseHandle, openDatabase } from "../db.js";
+import { useDatabaseHandle } from "../../../testkit/database-handle.js";
 import { createUserRepository } from "./user-repository.js";
 
-let handle: DatabaseHandle;
-let drop: () => Promise<void>;
-before(async () => {
-  const tdb = await createTestDatabase();
-  drop = tdb.drop;
-  handle = openDatabase({ dsn: tdb.dsn, poolMax: 2 });
-});
-after(async () => {
-  await handle?.close();
-  await drop?.();
-});
+const db = useDatabaseHandle({ poolMax: 2 });
 
 const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
 const user = (over: Partial<User> = {}): User => ({ id: randomUUID(), username: "ada", email: "ada@example.com", passwordHash: hash, role: "user", createdAt: new Date(), ...over });
 
 describe("Postgres user repository", () => {
   it("finds users by username in any case and replaces a hash only while it is unchanged", async () => {
-    const repo = createUserRepository(handle.db);
+    const repo = createUserRepository(db.handle.db);
     const ada = user();
     await repo.insert(ada);
     assert.equal((await repo.findByUsername("ADA"))?.id, ada.id);
@@ -35,7 +24,7 @@ describe("Postgres user repository", () => {
   });
 
   it("reports other constraint failures without the failing row, so no hash reaches a log", async () => {
-    const e = await createUserRepository(handle.db)
+    const e = await createUserRepository(db.handle.db)
       .insert(user({ username: "Not Valid!", email: "x@example.com" }))
       .then(
         () => assert.fail("the CHECK should refuse it"),
