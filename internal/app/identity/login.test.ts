@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DomainError } from "../../domain/errors.js";
 import { createArgon2PasswordHasher, OWASP_ARGON2ID } from "../../infra/auth/argon2-password-hasher.js";
-import { useIdentityUseCases } from "../../testkit/identity-use-cases.js";
+import { useIdentityUseCases } from "./testdata/identity-use-cases.js";
 import type { PasswordHasher } from "./ports.js";
 
 const LIMIT = 3;

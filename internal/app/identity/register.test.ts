@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DomainError } from "../../domain/errors.js";
 import type { Registration } from "../../domain/identity/credentials.js";
-import { useIdentityUseCases } from "../../testkit/identity-use-cases.js";
+import { useIdentityUseCases } from "./testdata/identity-use-cases.js";
 
 const ctx = useIdentityUseCases();
 const password = "correct horse battery";

@@ -1,8 +1,8 @@
-import { createIdentity, type Identity, type IdentitySettings } from "../../cmd/wiring/identity.js";
-import type { PasswordHasher } from "../app/identity/ports.js";
-import type { DatabaseHandle } from "../infra/postgres/db.js";
-import { TEST_JWT_SECRET, testAuthSettings } from "./auth.js";
-import { useDatabaseHandle } from "./database-handle.js";
+import { createIdentity, type Identity, type IdentitySettings } from "../../../../cmd/wiring/identity.js";
+import type { PasswordHasher } from "../ports.js";
+import type { DatabaseHandle } from "../../../infra/postgres/db.js";
+import { TEST_JWT_SECRET, testAuthSettings } from "../../../testkit/auth.js";
+import { useDatabaseHandle } from "../../../testkit/database-handle.js";
 
 export interface IdentityTestContext {
   readonly handle: DatabaseHandle;
