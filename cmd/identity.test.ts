@@ -146,7 +146,10 @@ describe("registration conflicts", () => {
     });
     assert.ok([200, 400].includes(viaConnect.status), String(viaConnect.status));
     const rows = await usersNamed("mallory");
-    assert.ok(rows.every((r) => r.role === "user"), JSON.stringify(rows));
+    assert.ok(
+      rows.every((r) => r.role === "user"),
+      JSON.stringify(rows),
+    );
     if (rows.length === 1) {
       const login = await rest("POST", "/v1/auth/login", { body: { username: "mallory", password: body.password } });
       assert.equal(login.body.user.role, "ROLE_USER");
@@ -168,7 +171,10 @@ describe("login failures", () => {
       connectError(client.login({ username: "lamarr", password: newPassword() })),
       connectError(client.login({ username: "no-such-user-2", password: newPassword() })),
     ]);
-    assert.deepEqual([a.code, a.rawMessage, a.findDetails(ErrorInfoSchema)[0].reason], [Code.Unauthenticated, "invalid username or password", "INVALID_CREDENTIALS"]);
+    assert.deepEqual(
+      [a.code, a.rawMessage, a.findDetails(ErrorInfoSchema)[0].reason],
+      [Code.Unauthenticated, "invalid username or password", "INVALID_CREDENTIALS"],
+    );
     assert.deepEqual([b.code, b.rawMessage, b.findDetails(ErrorInfoSchema)[0].reason], [a.code, a.rawMessage, "INVALID_CREDENTIALS"]);
   });
 });

@@ -71,7 +71,10 @@ describe("the service on the embedded default", () => {
   });
 
   it("generates a JWT secret when none is configured and says tokens will not survive a restart", () => {
-    const line = service.stdout().split("\n").find((l) => l.includes("no JWT_SECRET configured"));
+    const line = service
+      .stdout()
+      .split("\n")
+      .find((l) => l.includes("no JWT_SECRET configured"));
     assert.ok(line, "the start-up log says so");
     assert.match(JSON.parse(line).msg, /tokens will not survive a restart/);
     assert.equal(JSON.parse(line).level, 40, "a warning");

@@ -101,8 +101,14 @@ describe("config", () => {
         }
       })();
       assert.ok(err instanceof ConfigError, "expected ConfigError");
-      assert.ok(err.problems.some((p) => p.includes("JWT_SECRET") && p.includes("PG_DSN")), err.message);
-      assert.ok(err.problems.some((p) => p.startsWith("HTTP_PORT")), err.message);
+      assert.ok(
+        err.problems.some((p) => p.includes("JWT_SECRET") && p.includes("PG_DSN")),
+        err.message,
+      );
+      assert.ok(
+        err.problems.some((p) => p.startsWith("HTTP_PORT")),
+        err.message,
+      );
       // Tools that sign no tokens (migrate, relay) need no secret.
       assert.equal(loadConfig({ env: { PG_DSN: "postgres://x@h/db" } }).auth.jwtSecret, undefined);
     });
@@ -114,8 +120,14 @@ describe("config", () => {
         assert.fail("expected ConfigError");
       } catch (e) {
         assert.ok(e instanceof ConfigError);
-        assert.ok(e.problems.some((p) => p.includes("JWT_SECRET") && p.includes("32 bytes")), e.message);
-        assert.ok(e.problems.some((p) => p.includes("OPERATOR_USERNAMES") && p.includes("no spaces")), e.message);
+        assert.ok(
+          e.problems.some((p) => p.includes("JWT_SECRET") && p.includes("32 bytes")),
+          e.message,
+        );
+        assert.ok(
+          e.problems.some((p) => p.includes("OPERATOR_USERNAMES") && p.includes("no spaces")),
+          e.message,
+        );
         assert.ok(!e.message.includes(short), "the secret never appears in the error");
       }
     });

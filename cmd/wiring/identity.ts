@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import { createGetMe } from "../../internal/app/identity/get-me.js";
 import { createGrantOperator } from "../../internal/app/identity/grant-operator.js";
 import { createLogin } from "../../internal/app/identity/login.js";
 import type { PasswordHasher } from "../../internal/app/identity/ports.js";
 import { createRegister } from "../../internal/app/identity/register.js";
-import type { Clock, IdGenerator } from "../../internal/app/ports.js";
+import type { Clock, IdGenerator, Logger } from "../../internal/app/ports.js";
 import { createArgon2PasswordHasher } from "../../internal/infra/auth/argon2-password-hasher.js";
 import { createJwtTokens } from "../../internal/infra/auth/jwt-tokens.js";
 import { createLoginThrottle } from "../../internal/infra/postgres/identity/login-throttle.js";
@@ -23,7 +22,7 @@ export type IdentitySettings = Omit<Config["auth"], "jwtSecret"> & { readonly jw
  */
 export function resolveJwtSecret(auth: Config["auth"], log: Logger): Uint8Array {
   if (auth.jwtSecret !== undefined) return Buffer.from(auth.jwtSecret, "utf8");
-  log.warn("no JWT_SECRET configured: generated a random one for this process; tokens will not survive a restart (set JWT_SECRET to keep them)");
+  log.warn({}, "no JWT_SECRET configured: generated a random one for this process; tokens will not survive a restart (set JWT_SECRET to keep them)");
   return randomBytes(32);
 }
 

@@ -19,7 +19,17 @@ export function loadConfigOrExit(opts: { argv?: readonly string[]; check?: (c: C
   }
 }
 
-const REDACTED = ["authorization", "*.authorization", "*.headers.authorization", "password", "*.password", "passwordHash", "*.passwordHash", "accessToken", "*.accessToken"];
+const REDACTED = [
+  "authorization",
+  "*.authorization",
+  "*.headers.authorization",
+  "password",
+  "*.password",
+  "passwordHash",
+  "*.passwordHash",
+  "accessToken",
+  "*.accessToken",
+];
 
 /** The process's one root logger; components take `log.child({ component })`. */
 export function createRootLogger(config: Config, name = config.app.name): Logger {

@@ -32,7 +32,7 @@ export async function forgedTokens(now: Date = new Date()): Promise<Record<strin
     "for another audience": await sign({ aud: "someone-else" }),
     "from another issuer": await sign({ iss: "evil" }),
     "with an unknown role": await sign({ claims: { role: "admin", preferred_username: "mallory" } }),
-    "malformed": "not.a.jwt",
+    malformed: "not.a.jwt",
     "a signature cut off": (await sign()).replace(/\.[^.]+$/, ".AAAA"),
   };
 }

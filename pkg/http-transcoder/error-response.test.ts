@@ -23,7 +23,9 @@ describe("renderError", () => {
   });
 
   it("rounds a RetryInfo delay up to whole seconds for Retry-After, and names Bearer on a 401", () => {
-    const unavailable = new ConnectError("busy", Code.Unavailable, undefined, [{ desc: RetryInfoSchema, value: { retryDelay: { seconds: 1n, nanos: 200_000_000 } } }]);
+    const unavailable = new ConnectError("busy", Code.Unavailable, undefined, [
+      { desc: RetryInfoSchema, value: { retryDelay: { seconds: 1n, nanos: 200_000_000 } } },
+    ]);
     assert.deepEqual(renderError(unavailable, registry).headers, { "retry-after": "2" });
     const unauthenticated = renderError(new ConnectError("no token", Code.Unauthenticated), registry);
     assert.deepEqual([unauthenticated.status, unauthenticated.headers], [401, { "www-authenticate": "Bearer" }]);

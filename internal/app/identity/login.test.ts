@@ -83,7 +83,10 @@ describe("login throttle", () => {
   it("refuses a username after LIMIT failures with the time left in the window, even with the right password", async () => {
     await ctx.identity.register({ username: "hedy", email: "hedy@example.com", password });
     for (let i = 0; i < LIMIT; i++) {
-      assert.match(await outcome(ctx.identity.login({ username: "hedy", password: "wrong password", clientAddress: `198.51.100.${i}` })), /INVALID_CREDENTIALS/);
+      assert.match(
+        await outcome(ctx.identity.login({ username: "hedy", password: "wrong password", clientAddress: `198.51.100.${i}` })),
+        /INVALID_CREDENTIALS/,
+      );
     }
     const refused = await ctx.identity.login({ username: "hedy", password, clientAddress: "198.51.100.99" }).catch((e: unknown) => e);
     assert.ok(refused instanceof DomainError);
@@ -110,14 +113,19 @@ describe("login throttle", () => {
       [...Array(8).fill("INVALID_CREDENTIALS"), "TOO_MANY_LOGIN_ATTEMPTS"],
     );
     // The IPv4-mapped form and the plain form are one client.
-    assert.match(await outcome(ctx.identity.login({ username: "spray-next", password: "wrong password", clientAddress: "203.0.113.77" })), /TOO_MANY_LOGIN_ATTEMPTS/);
+    assert.match(
+      await outcome(ctx.identity.login({ username: "spray-next", password: "wrong password", clientAddress: "203.0.113.77" })),
+      /TOO_MANY_LOGIN_ATTEMPTS/,
+    );
   });
 
   it("lets exactly LIMIT of 30 racing wrong-password attempts check the password", async () => {
     await ctx.identity.register({ username: "racer", email: "racer@example.com", password });
     const hasher = countingHasher();
     const identity = ctx.withHasher(hasher);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => outcome(identity.login({ username: "racer", password: `wrong ${i}`, clientAddress: `192.0.2.${100 + i}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => outcome(identity.login({ username: "racer", password: `wrong ${i}`, clientAddress: `192.0.2.${100 + i}` }))),
+    );
     const count = (reason: string) => results.filter((r) => r.includes(reason)).length;
     assert.deepEqual([count("INVALID_CREDENTIALS"), count("TOO_MANY_LOGIN_ATTEMPTS")], [LIMIT, 30 - LIMIT], results.join("\n"));
     assert.equal(hasher.verifications, LIMIT, "refused attempts cost no Argon2 work");

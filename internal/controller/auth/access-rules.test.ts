@@ -3,9 +3,9 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import type { DescFile } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import pino from "pino";
 import { Health } from "../../../gen/grpc/health/v1/health_pb.js";
 import { createHealthService } from "../../../pkg/grpc-health/index.js";
+import { quietLog } from "../../testkit/logs.js";
 import { REPO_ROOT } from "../../testkit/processes.js";
 import { createErrorsInterceptor } from "../errors-interceptor.js";
 import { createAccessRules, declaredRule } from "./access-rules.js";
@@ -64,12 +64,16 @@ describe("access declarations", () => {
 
   it("lists a served service without declarations as a problem, and refuses its calls (deny by default)", async () => {
     const rules = createAccessRules({ services: [Health] });
-    assert.deepEqual(rules.problems, ["grpc.health.v1.Health/Check declares no (spacet.v1.access) option", "grpc.health.v1.Health/Watch declares no (spacet.v1.access) option", "grpc.health.v1.Health/List declares no (spacet.v1.access) option"]);
+    assert.deepEqual(rules.problems, [
+      "grpc.health.v1.Health/Check declares no (spacet.v1.access) option",
+      "grpc.health.v1.Health/Watch declares no (spacet.v1.access) option",
+      "grpc.health.v1.Health/List declares no (spacet.v1.access) option",
+    ]);
     const serve = (accessRules: typeof rules) =>
       createClient(
         Health,
         createRouterTransport((router) => createHealthService().register(router), {
-          router: { interceptors: [createErrorsInterceptor(pino({ level: "silent" })), createAuthInterceptor({ rules: accessRules, tokens: unusedTokens })] },
+          router: { interceptors: [createErrorsInterceptor(quietLog), createAuthInterceptor({ rules: accessRules, tokens: unusedTokens })] },
         }),
       );
     const err = await serve(rules)

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Role } from "../../../gen/spacet/v1/access_pb.js";
-import { AuthService, type User as UserMsg, UserSchema } from "../../../gen/spacet/v1/auth_pb.js";
+import { type AuthService, type User as UserMsg, UserSchema } from "../../../gen/spacet/v1/auth_pb.js";
 import type { GetMe } from "../../app/identity/get-me.js";
 import type { Login } from "../../app/identity/login.js";
 import type { Register } from "../../app/identity/register.js";

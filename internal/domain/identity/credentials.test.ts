@@ -34,7 +34,11 @@ describe("checkRegistration", () => {
   }
 
   it("lower-cases the username and trims the email", () => {
-    assert.deepEqual(checkRegistration({ ...valid, username: "Ada.L", email: "  Ada@Example.com " }), { ...valid, username: "ada.l", email: "Ada@Example.com" });
+    assert.deepEqual(checkRegistration({ ...valid, username: "Ada.L", email: "  Ada@Example.com " }), {
+      ...valid,
+      username: "ada.l",
+      email: "Ada@Example.com",
+    });
     assert.equal(normalizeUsername("GRACE"), "grace");
   });
 

@@ -7,9 +7,11 @@ const WINDOW_MS = 60_000;
 const db = useDatabaseHandle({ poolMax: 5 });
 
 const throttle = () => createLoginThrottle(db.handle.db);
-const attempts = async (key: string) => (await db.handle.pool.query<{ attempts: number }>("select attempts from login_throttle where key = $1", [key])).rows[0]?.attempts;
+const attempts = async (key: string) =>
+  (await db.handle.pool.query<{ attempts: number }>("select attempts from login_throttle where key = $1", [key])).rows[0]?.attempts;
 /** Moves a key's window into the past, as if its time had run out (the throttle reads the database clock). */
-const age = (key: string, ms: number) => db.handle.pool.query("update login_throttle set window_start = window_start - make_interval(secs => $2) where key = $1", [key, ms / 1000]);
+const age = (key: string, ms: number) =>
+  db.handle.pool.query("update login_throttle set window_start = window_start - make_interval(secs => $2) where key = $1", [key, ms / 1000]);
 
 describe("Postgres login throttle", () => {
   it("allows `limit` attempts per key in a window, then refuses with the time left", async () => {
@@ -51,7 +53,8 @@ describe("Postgres login throttle", () => {
       "insert into login_throttle (key, window_start, attempts) select 'username:old' || i, now() - interval '2 hours', 1 from generate_series(1, 30) i",
     );
     await db.handle.pool.query("insert into login_throttle (key, window_start, attempts) values ('username:live', now(), 1)");
-    const old = async () => (await db.handle.pool.query<{ n: number }>("select count(*)::int as n from login_throttle where key like 'username:old%'")).rows[0].n;
+    const old = async () =>
+      (await db.handle.pool.query<{ n: number }>("select count(*)::int as n from login_throttle where key like 'username:old%'")).rows[0].n;
     await throttle().reserve([{ key: "username:d", limit: 5 }], WINDOW_MS);
     assert.equal(await old(), 10);
     await throttle().reserve([{ key: "username:d", limit: 5 }], WINDOW_MS);

@@ -8,7 +8,15 @@ import { createUserRepository } from "./user-repository.js";
 const db = useDatabaseHandle({ poolMax: 2 });
 
 const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
-const user = (over: Partial<User> = {}): User => ({ id: randomUUID(), username: "ada", email: "ada@example.com", passwordHash: hash, role: "user", createdAt: new Date(), ...over });
+const user = (over: Partial<User> = {}): User => ({
+  id: randomUUID(),
+  username: "ada",
+  email: "ada@example.com",
+  passwordHash: hash,
+  role: "user",
+  createdAt: new Date(),
+  ...over,
+});
 
 describe("Postgres user repository", () => {
   it("finds users by username in any case and replaces a hash only while it is unchanged", async () => {
