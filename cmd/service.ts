@@ -26,6 +26,7 @@ import { openDatabase } from "../internal/infra/postgres/db.js";
 import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
+import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
 import { API_SERVICES, createApiRoutes, PROTOCOL_SERVICES } from "./wiring/routes.js";
 import { createSpacexSync } from "./wiring/spacex-sync.js";
@@ -71,10 +72,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     app: { name: config.app.name, version: config.app.version },
   });
 
+  const openApi = createOpenApiRoute();
   const handler = (req: Req, res: Res) => {
     probes(req, res).then(
       (handled) => {
-        if (handled) return;
+        if (handled || openApi(req, res)) return;
         if (api) return api(req, res);
         res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
         res.end(JSON.stringify({ code: 14, message: "heating engines: the service is starting", details: [] }));
