@@ -15,7 +15,7 @@ import pg from "pg";
 import { pino } from "pino";
 import { toPubsubMessage } from "../internal/infra/outbox/relay-message.js";
 import type { PendingEvent } from "../internal/infra/outbox/ports.js";
-import { type RunningRelay, startOutboxRelay } from "../cmd/wiring/outbox.js";
+import { type RunningRelay, startOutboxRelay } from "../cmd/wiring/outbox-relay.js";
 import { createPubsubClient } from "../internal/infra/outbox/pubsub-client.js";
 import { createPublisher } from "../internal/infra/outbox/pubsub-publisher.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";

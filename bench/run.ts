@@ -5,12 +5,14 @@
  */
 import { runBookingBench } from "./booking.js";
 import { runOutboxBench } from "./outbox.js";
+import { runStartupBench } from "./startup.js";
 import { runSyncBench } from "./sync.js";
 
 const PARTS: Record<string, () => Promise<unknown>> = {
   booking: runBookingBench,
   sync: runSyncBench,
   outbox: runOutboxBench,
+  startup: runStartupBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { startOutboxRelay } from "./wiring/outbox.js";
+import { startOutboxRelay } from "./wiring/outbox-relay.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createRootLogger, exitOnSignals, loadConfigOrExit } from "./wiring/process.js";
 

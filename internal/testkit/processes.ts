@@ -29,9 +29,10 @@ export interface ScriptProcess {
  * Spawns `node --import tsx <script> ...args` from the repository root, for tests that need
  * real separate processes: several replicas racing on one database, a process killed with
  * SIGKILL mid-work, signal handling. Output is collected so a failing assertion can show it.
+ * `nodeArgs` replaces `--import tsx`, e.g. to run compiled JavaScript from dist/.
  */
-export function spawnScript(script: string, opts: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): ScriptProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...(opts.args ?? [])], {
+export function spawnScript(script: string, opts: { args?: readonly string[]; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): ScriptProcess {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? ["--import", "tsx"]), script, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["pipe", "pipe", "pipe"],

@@ -31,12 +31,19 @@ async function waitUntilReady(url: string, proc: ScriptProcess, timeoutMs = 60_0
 }
 
 /**
- * Starts the real server (`cmd/server.ts`, as `npm start` does) on free ports against `dsn`
- * and resolves once /readiness answers 200 (migrations applied, API serving).
+ * Starts the real server (`cmd/server.ts` through tsx, as `npm run dev` does; or `script` with
+ * `nodeArgs`, e.g. the compiled `dist/cmd/server.js`) on free ports against `dsn` and resolves
+ * once /readiness answers 200 (migrations applied, API serving).
  */
-export async function startServiceProcess(opts: { dsn: string; env?: NodeJS.ProcessEnv }): Promise<ServiceProcess> {
+export async function startServiceProcess(opts: {
+  dsn: string;
+  env?: NodeJS.ProcessEnv;
+  script?: string;
+  nodeArgs?: readonly string[];
+}): Promise<ServiceProcess> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const proc = spawnScript("cmd/server.ts", {
+  const proc = spawnScript(opts.script ?? "cmd/server.ts", {
+    nodeArgs: opts.nodeArgs,
     env: {
       PG_DSN: opts.dsn,
       HTTP_PORT: String(httpPort),

@@ -6,7 +6,7 @@ import { spawnScript } from "../../testkit/processes.js";
 import { startPubsubEmulator } from "../../testkit/pubsub-emulator.js";
 import { createTestDatabase, type TestDatabase, toleratingDrop } from "../../testkit/postgres.js";
 import { createPubsubClient } from "./pubsub-client.js";
-import { startOutboxRelay } from "../../../cmd/wiring/outbox.js";
+import { startOutboxRelay } from "../../../cmd/wiring/outbox-relay.js";
 import { collectEvents, type EventCollector, testEmulator, uniqueName } from "../../testkit/pubsub-env.js";
 import { startTcpGate } from "./testdata/tcp-gate.js";
 import { insertEvents } from "./testdata/test-relay.js";

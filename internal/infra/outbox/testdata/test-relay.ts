@@ -31,7 +31,7 @@ export interface TestRelayOptions {
 }
 
 /**
- * A relay assembled from its parts (as cmd/wiring/outbox.ts does) with every knob a test needs:
+ * A relay assembled from its parts (as cmd/wiring/outbox-relay.ts does) with every knob a test needs:
  * several topics, no topic creation, fast backoff. Resolves once it is connected and running.
  */
 export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): Promise<void> }> {

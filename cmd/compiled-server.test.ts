@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import { PADS } from "../internal/testkit/launch-fixtures.js";
+import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
+import { REPO_ROOT } from "../internal/testkit/processes.js";
+import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
+import { OPENAPI_DOCUMENT_URL } from "./wiring/openapi-route.js";
+
+const run = promisify(execFile);
+
+/**
+ * What the image runs: `npm run build`, then `node --max-semi-space-size=8 dist/cmd/server.js`
+ * (the Dockerfile's CMD and `npm start`) with no TypeScript loader. The build must carry what the
+ * code reads at run time beside it (the migrations, the OpenAPI document).
+ */
+describe("the compiled server (dist/)", () => {
+  let db: TestDatabase;
+  let service: ServiceProcess;
+  before(async () => {
+    await run("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT });
+    db = await createTestDatabase({ empty: true });
+    service = await startServiceProcess({ dsn: db.dsn, script: "dist/cmd/server.js", nodeArgs: ["--max-semi-space-size=8"] });
+  });
+  after(async () => {
+    await service?.stop();
+    await db?.drop();
+  });
+
+  it("migrates an empty database, books and serves /openapi.json", async () => {
+    const res = await fetch(`${service.httpUrl}/v1/bookings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ firstName: "Ada", lastName: "Lovelace", gender: "female", birthday: "1990-12-10", launchpadId: PADS.cape, destination: "mars", launchDate: "2049-05-01" }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(((await res.json()) as { booking: { status: string } }).booking.status, "BOOKING_STATUS_CONFIRMED");
+    const doc = await fetch(`${service.httpUrl}/openapi.json`);
+    assert.equal(await doc.text(), readFileSync(OPENAPI_DOCUMENT_URL, "utf8"));
+  });
+
+  it("exits 0 on SIGTERM", async () => {
+    assert.equal(await service.stop(), 0);
+  });
+});
