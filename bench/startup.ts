@@ -83,7 +83,9 @@ async function until(child: ChildProcess, ready: () => Promise<boolean>, what: s
 /** The bare-Node baseline: ready when it listens, idle RSS after IDLE_MS. */
 async function baseline(): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["-e", "require('http').createServer().listen(0, () => console.log('listening'))"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", "require('http').createServer().listen(0, () => console.log('listening'))"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       child.stdout?.once("data", () => resolve());
@@ -134,8 +136,12 @@ function report(name: string, samples: readonly Sample[], base?: Sample, checked
   const worstReady = Math.max(...samples.map((s) => s.readyMs));
   const vs = base ? `  (+${(rss - base.rssMb).toFixed(0)} MB, +${(ready - base.readyMs).toFixed(0)} ms over bare node)` : "";
   // The verdict takes the medians: a single run on a shared machine can be slowed by anything.
-  const verdict = checked ? `  medians ${ready <= TARGET_READY_MS && rss <= TARGET_RSS_MB ? "within" : "OVER"} the targets (${TARGET_READY_MS} ms, ${TARGET_RSS_MB} MB)` : "";
-  line(`${name.padEnd(34)} ready ${ready.toFixed(0).padStart(5)} ms (max ${worstReady.toFixed(0)})  idle RSS ${rss.toFixed(1).padStart(6)} MB (max ${worstRss.toFixed(1)})${vs}${verdict}`);
+  const verdict = checked
+    ? `  medians ${ready <= TARGET_READY_MS && rss <= TARGET_RSS_MB ? "within" : "OVER"} the targets (${TARGET_READY_MS} ms, ${TARGET_RSS_MB} MB)`
+    : "";
+  line(
+    `${name.padEnd(34)} ready ${ready.toFixed(0).padStart(5)} ms (max ${worstReady.toFixed(0)})  idle RSS ${rss.toFixed(1).padStart(6)} MB (max ${worstRss.toFixed(1)})${vs}${verdict}`,
+  );
 }
 
 export async function runStartupBench(): Promise<void> {
@@ -154,7 +160,15 @@ export async function runStartupBench(): Promise<void> {
   const rows: { name: string; args: readonly string[]; env: NodeJS.ProcessEnv; checked: boolean; samples: Sample[] }[] = [
     { name: "server (node dist/, relay off)", args: SERVER_ARGS, env, checked: true, samples: [] },
     ...(emulator
-      ? [{ name: "server (node dist/, relay on)", args: SERVER_ARGS, env: { ...env, PUBSUB_ENABLED: "true", PUBSUB_EMULATOR_HOST: emulator.host, PUBSUB_PROJECT_ID: emulator.projectId }, checked: false, samples: [] }]
+      ? [
+          {
+            name: "server (node dist/, relay on)",
+            args: SERVER_ARGS,
+            env: { ...env, PUBSUB_ENABLED: "true", PUBSUB_EMULATOR_HOST: emulator.host, PUBSUB_PROJECT_ID: emulator.projectId },
+            checked: false,
+            samples: [],
+          },
+        ]
       : []),
     { name: "dev: node --import tsx (relay off)", args: ["--import", "tsx", "cmd/server.ts"], env, checked: false, samples: [] },
   ];

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { readHttpRoutes } from "../pkg/http-rules/index.js";
 import { redoclyLint } from "../pkg/openapi/testdata/redocly-lint.js";
 import { createDocumentValidator, type DocumentValidator } from "../pkg/openapi/testdata/schema-validator.js";
-import { PADS } from "../internal/testkit/launch-fixtures.js";
+import { bookingRequest, PADS } from "../internal/testkit/launch-fixtures.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 import { OPENAPI_DOCUMENT_URL } from "./wiring/openapi-route.js";
 import { API_SERVICES } from "./wiring/routes.js";
@@ -59,16 +59,7 @@ describe("answers of the running service match the document", () => {
     assert.deepEqual(validator.errors(validator.responsePointer(path, method, res.status), json), [], `${method} ${url}: ${JSON.stringify(json)}`);
     return json;
   };
-  const booking = (overrides: Record<string, unknown> = {}) => ({
-    firstName: "Ada",
-    lastName: "Lovelace",
-    gender: "female",
-    birthday: "1990-12-10",
-    launchpadId: PADS.cape,
-    destination: "mars",
-    launchDate: "2049-03-01",
-    ...overrides,
-  });
+  const booking = (overrides: Parameters<typeof bookingRequest>[0] = {}) => bookingRequest({ launchDate: "2049-03-01", ...overrides });
 
   it("POST /v1/bookings: 200 with the booking; 400 with violations; 400 and 409 with a reason", async () => {
     const created = await call("POST", "/v1/bookings", "/v1/bookings", 200, booking());

@@ -1,7 +1,7 @@
 import type { DescMessage, DescService } from "@bufbuild/protobuf";
 import { readHttpRoutes, type HttpRoute } from "../http-rules/index.js";
 import { createComponents } from "./components.js";
-import { withDescription, type Describe } from "./message-schema.js";
+import type { Describe } from "./message-schema.js";
 import { pathParameters, queryParameters, requestBodySchema, responseBodySchema } from "./parameters.js";
 
 /** Options of {@link buildOpenApiDocument}. */
@@ -102,10 +102,14 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
       schemas: components.build(),
       responses: {
         BadRequest: {
-          description: "Bad input (INVALID_ARGUMENT, with a buf.validate.Violations detail naming each field) or a broken business rule (FAILED_PRECONDITION, with a google.rpc.ErrorInfo reason).",
+          description:
+            "Bad input (INVALID_ARGUMENT, with a buf.validate.Violations detail naming each field) or a broken business rule (FAILED_PRECONDITION, with a google.rpc.ErrorInfo reason).",
           content: { "application/json": { schema: errorSchema } },
         },
-        Error: { description: "An error: the numeric gRPC status code, a message and typed details.", content: { "application/json": { schema: errorSchema } } },
+        Error: {
+          description: "An error: the numeric gRPC status code, a message and typed details.",
+          content: { "application/json": { schema: errorSchema } },
+        },
       },
     },
   };

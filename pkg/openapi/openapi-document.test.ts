@@ -33,9 +33,10 @@ describe("OpenAPI document of the library fixture", () => {
     // `/v1/{parent}/books` (parent=shelves/*) and `/v1/files/{path}` overlap once a placeholder
     // may hold a slash: OpenAPI cannot say it may not. The transcoder picks the more specific.
     const problems = result.problems as { ruleId: string; message: string }[];
-    assert.deepEqual(problems.map((p) => `${p.ruleId}: ${p.message}`), [
-      "no-ambiguous-paths: Paths should resolve unambiguously. Found two ambiguous paths: `/v1/{parent}/books` and `/v1/files/{path}`.",
-    ]);
+    assert.deepEqual(
+      problems.map((p) => `${p.ruleId}: ${p.message}`),
+      ["no-ambiguous-paths: Paths should resolve unambiguously. Found two ambiguous paths: `/v1/{parent}/books` and `/v1/files/{path}`."],
+    );
     assert.equal(result.totals.errors, 0);
   });
 
@@ -59,7 +60,10 @@ describe("OpenAPI document of the library fixture", () => {
     assert.deepEqual(names(list, "path"), ["parent"]);
     // Nested messages through dotted JSON names; the map `labels` cannot be set from a query.
     assert.deepEqual(names(list, "query"), ["pageSize", "genres", "author.name", "author.favoriteGenre", "available", "publishedAfter"]);
-    assert.deepEqual(list.parameters.find((p: any) => p.name === "genres").schema, { type: "array", items: { $ref: "#/components/schemas/test.library.v1.Genre" } });
+    assert.deepEqual(list.parameters.find((p: any) => p.name === "genres").schema, {
+      type: "array",
+      items: { $ref: "#/components/schemas/test.library.v1.Genre" },
+    });
     assert.match(list.parameters.find((p: any) => p.name === "parent").description, /Matches `shelves\/\*` \(may contain `\/`\)/);
     assert.equal(list.requestBody, undefined);
 
@@ -69,7 +73,7 @@ describe("OpenAPI document of the library fixture", () => {
     assert.match(update.parameters[0].description, /Sets `book.name`/);
     assert.deepEqual(names(update, "query"), ["allowMissing"], "the body field `book` and its bound name are not query parameters");
     assert.deepEqual(update.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/test.library.v1.BookInput" });
-    assert.deepEqual(names(paths["/v1/books"].put, "query"), [], "a body: \"*\" route takes no query parameter");
+    assert.deepEqual(names(paths["/v1/books"].put, "query"), [], 'a body: "*" route takes no query parameter');
   });
 
   it("requires what the gateway always writes, and nothing on input", () => {
@@ -102,7 +106,7 @@ describe("OpenAPI document of the library fixture", () => {
         status: 200,
       },
       {
-        name: "a body: \"*\" with every field set",
+        name: 'a body: "*" with every field set',
         method: "PUT",
         url: "/v1/books",
         path: "/v1/books",
@@ -121,7 +125,7 @@ describe("OpenAPI document of the library fixture", () => {
         },
         status: 200,
       },
-      { name: "an empty body: \"*\" (defaults written)", method: "PUT", url: "/v1/books", path: "/v1/books", body: {}, status: 200 },
+      { name: 'an empty body: "*" (defaults written)', method: "PUT", url: "/v1/books", path: "/v1/books", body: {}, status: 200 },
       { name: "a body field", method: "PATCH", url: "/v1/shelves/s/books/b?allowMissing=true", path: "/v1/{name}", body: { title: "T" }, status: 200 },
       { name: "an unknown query parameter", method: "GET", url: "/v1/shelves/s1/books?nope=1", path: "/v1/{parent}/books", status: 400 },
       { name: "a wrongly typed body field", method: "PUT", url: "/v1/books", path: "/v1/books", body: { pages: "many" }, status: 400 },
@@ -132,7 +136,9 @@ describe("OpenAPI document of the library fixture", () => {
         const json = typeof c.body !== "string";
         const res = await fetch(server.url + c.url, {
           method: c.method,
-          ...(c.body === undefined ? {} : { body: json ? JSON.stringify(c.body) : String(c.body), headers: { "content-type": json ? "application/json" : "application/xml" } }),
+          ...(c.body === undefined
+            ? {}
+            : { body: json ? JSON.stringify(c.body) : String(c.body), headers: { "content-type": json ? "application/json" : "application/xml" } }),
         });
         const body: unknown = await res.json();
         assert.equal(res.status, c.status, JSON.stringify(body));

@@ -23,7 +23,12 @@ export function scalarSchema(type: ScalarType): Schema {
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
       // Non-finite values have no JSON number, so protobuf JSON spells them as strings.
-      return { anyOf: [{ type: "number", format: type === ScalarType.DOUBLE ? "double" : "float" }, { type: "string", enum: ["NaN", "Infinity", "-Infinity"] }] };
+      return {
+        anyOf: [
+          { type: "number", format: type === ScalarType.DOUBLE ? "double" : "float" },
+          { type: "string", enum: ["NaN", "Infinity", "-Infinity"] },
+        ],
+      };
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:

@@ -23,7 +23,7 @@ export function createDocumentValidator(document: Record<string, unknown>): Docu
   // The document's top level is not a schema: declare its keys so strict mode accepts them.
   ajv.addVocabulary(["openapi", "info", "servers", "security", "tags", "paths", "components"]);
   ajv.addSchema({ ...document, $id: "openapi.json" });
-  const escape = (s: string): string => s.replace(/~/g, "~0").replace(/\//g, "~1");
+  const escapePointer = (s: string): string => s.replace(/~/g, "~0").replace(/\//g, "~1");
   const paths = document.paths as Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>>;
   return {
     errors(pointer, value) {
@@ -37,7 +37,7 @@ export function createDocumentValidator(document: Record<string, unknown>): Docu
       if (!operation) throw new Error(`the document has no ${method} ${path}`);
       const key = String(status) in operation.responses ? String(status) : "default";
       const response = operation.responses[key];
-      const base = response.$ref ? response.$ref.slice(1) : `/paths/${escape(path)}/${method.toLowerCase()}/responses/${key}`;
+      const base = response.$ref ? response.$ref.slice(1) : `/paths/${escapePointer(path)}/${method.toLowerCase()}/responses/${key}`;
       return `${base}/content/application~1json/schema`;
     },
   };
