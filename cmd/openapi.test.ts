@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { readHttpRoutes } from "../pkg/http-rules/index.js";
 import { redoclyLint } from "../pkg/openapi/testdata/redocly-lint.js";
 import { createDocumentValidator, type DocumentValidator } from "../pkg/openapi/testdata/schema-validator.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { bookingRequest, PADS } from "../internal/testkit/launch-fixtures.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 import { OPENAPI_DOCUMENT_URL } from "./wiring/openapi-route.js";
@@ -43,16 +44,19 @@ describe("OpenAPI document", () => {
 
 describe("answers of the running service match the document", () => {
   let validator: DocumentValidator;
+  let operator: { authorization: string };
   let ticketId = "";
-  before(() => {
+  before(async () => {
     validator = createDocumentValidator(committed);
+    operator = bearer(await mintTestToken({ role: "operator" }));
   });
 
   /** Calls the service, checks the status, validates the body against the operation's schema for it, returns the body. */
-  const call = async (method: string, url: string, path: string, status: number, body?: unknown): Promise<any> => {
+  const call = async (method: string, url: string, path: string, status: number, body?: unknown, headers: Record<string, string> = {}): Promise<any> => {
     const res = await fetch(sut.service.httpUrl + url, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json: unknown = await res.json();
     assert.equal(res.status, status, JSON.stringify(json));
@@ -77,10 +81,11 @@ describe("answers of the running service match the document", () => {
 
   it("GET /v1/bookings/{ticket_id} and the list: 200; an unknown ticket 404, an unknown filter 400", async () => {
     await call("GET", `/v1/bookings/${ticketId}`, "/v1/bookings/{ticket_id}", 200);
-    const listed = await call("GET", `/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=1`, "/v1/bookings", 200);
+    const listed = await call("GET", `/v1/bookings?launchpadId=${PADS.cape}&status=confirmed&pageSize=1`, "/v1/bookings", 200, undefined, operator);
     assert.equal(listed.bookings.length, 1);
+    await call("GET", "/v1/bookings", "/v1/bookings", 401);
     await call("GET", "/v1/bookings/3f2b1c4d-0000-4000-8000-000000000000", "/v1/bookings/{ticket_id}", 404);
-    await call("GET", "/v1/bookings?colour=red", "/v1/bookings", 400);
+    await call("GET", "/v1/bookings?colour=red", "/v1/bookings", 400, undefined, operator);
   });
 
   it("POST /v1/bookings/{ticket_id}:cancel and DELETE: 200 with the cancellation", async () => {
@@ -107,10 +112,24 @@ describe("answers of the running service match the document", () => {
       if (!status.running && status.launches.lastRun) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const ran = await call("POST", "/v1/sync:run", "/v1/sync:run", 200, { refreshLaunchpads: true });
+    const ran = await call("POST", "/v1/sync:run", "/v1/sync:run", 200, { refreshLaunchpads: true }, operator);
     assert.equal(ran.run.outcome, "SYNC_OUTCOME_FAILED");
     const status = await call("GET", "/v1/sync", "/v1/sync", 200);
     assert.match(status.launches.lastFailure.duration, /s$/);
-    await call("POST", "/v1/sync:run", "/v1/sync:run", 400, { refresh: true });
+    await call("POST", "/v1/sync:run", "/v1/sync:run", 400, { refresh: true }, operator);
+    await call("POST", "/v1/sync:run", "/v1/sync:run", 403, {}, bearer(await mintTestToken({ role: "user" })));
+  });
+
+  it("register, log in and get me: 200; a taken name 409, a wrong password 401, no token 401", async () => {
+    const account = { username: "openapi-ada", email: "ada@example.com", password: "correct horse battery" };
+    const registered = await call("POST", "/v1/auth/register", "/v1/auth/register", 200, account);
+    assert.equal(registered.user.role, "ROLE_USER");
+    await call("POST", "/v1/auth/register", "/v1/auth/register", 409, account);
+    await call("POST", "/v1/auth/register", "/v1/auth/register", 400, { ...account, password: "short" });
+    const login = await call("POST", "/v1/auth/login", "/v1/auth/login", 200, { username: account.username, password: account.password });
+    await call("POST", "/v1/auth/login", "/v1/auth/login", 401, { username: account.username, password: "wrong password!" });
+    const me = await call("GET", "/v1/me", "/v1/me", 200, undefined, bearer(login.accessToken));
+    assert.equal(me.user.username, account.username);
+    await call("GET", "/v1/me", "/v1/me", 401);
   });
 });

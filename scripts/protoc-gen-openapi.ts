@@ -6,14 +6,28 @@
  * Options (comma-separated `key=value`):
  * - `title=<text>`, `version=<text>`: the document's info (required).
  * - `error_detail=<full message name>`: a type the API puts into error details (repeatable).
+ * - `access=<full extension name>`: a method option `{ public: bool, role: <enum> }` saying who may
+ *   call it; methods that are not public get the bearer-token requirement.
  *
  * It reads every descriptor from the request, never from generated code: buf deletes the output
  * directories (gen/) before it runs the plugins.
  */
-import { create, createFileRegistry, type DescMessage, type DescService } from "@bufbuild/protobuf";
+import {
+  create,
+  createFileRegistry,
+  type DescExtension,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  getOption,
+  hasOption,
+  type JsonObject,
+  toJson,
+} from "@bufbuild/protobuf";
 import { CodeGeneratorResponse_Feature, CodeGeneratorResponseSchema, FileDescriptorSetSchema, type CodeGeneratorRequest } from "@bufbuild/protobuf/wkt";
 import { getComments, runNodeJs, type Plugin } from "@bufbuild/protoplugin";
 import { buildOpenApiDocument } from "../pkg/openapi/document.js";
+import type { Access } from "../pkg/openapi/security.js";
 
 const OUTPUT = "openapi.json";
 
@@ -21,15 +35,17 @@ interface Options {
   title: string;
   version: string;
   errorDetails: string[];
+  access: string | undefined;
 }
 
 function parseOptions(parameter: string): Options {
-  const options: Options = { title: "", version: "", errorDetails: [] };
+  const options: Options = { title: "", version: "", errorDetails: [], access: undefined };
   for (const pair of parameter.split(",").filter(Boolean)) {
     const [key, value = ""] = pair.split("=", 2);
     if (key === "title") options.title = value;
     else if (key === "version") options.version = value;
     else if (key === "error_detail") options.errorDetails.push(value);
+    else if (key === "access") options.access = value;
     else throw new Error(`protoc-gen-openapi: unknown option "${key}"`);
   }
   if (!options.title || !options.version) throw new Error("protoc-gen-openapi: the options title=... and version=... are required");
@@ -47,6 +63,8 @@ const plugin: Plugin = {
       if (!desc) throw new Error(`protoc-gen-openapi: ${typeName} is not among the request's files (import it from a generated file)`);
       return desc;
     };
+    const accessExtension = options.access === undefined ? undefined : registry.getExtension(options.access);
+    if (options.access !== undefined && !accessExtension) throw new Error(`protoc-gen-openapi: no extension ${options.access} among the request's files`);
     const services: DescService[] = request.fileToGenerate.flatMap((name) => registry.getFile(name)?.services ?? []);
     const { document, skipped } = buildOpenApiDocument({
       services,
@@ -55,6 +73,7 @@ const plugin: Plugin = {
       errorStatus: message("google.rpc.Status"),
       errorDetails: options.errorDetails.map(message),
       describe: (desc) => paragraphs(getComments(desc).leading),
+      access: accessExtension && ((method) => accessOf(method, accessExtension)),
     });
     for (const binding of skipped) process.stderr.write(`protoc-gen-openapi: ${binding}: OpenAPI has no such HTTP method; left out\n`);
     return create(CodeGeneratorResponseSchema, {
@@ -63,6 +82,13 @@ const plugin: Plugin = {
     });
   },
 };
+
+/** The method's access option as an Access: `{public: true}`, or the least role a token must carry. */
+function accessOf(method: DescMethod, extension: DescExtension): Access | undefined {
+  if (!hasOption(method, extension)) return undefined;
+  const json = toJson(extension.message as DescMessage, getOption(method, extension) as never) as JsonObject;
+  return json.public === true ? { public: true } : { bearer: `role ${String(json.role)}` };
+}
 
 /** A proto comment as Markdown: its wrapped lines joined, paragraphs kept. */
 function paragraphs(comment: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ import { readHttpRoutes, type HttpRoute } from "../http-rules/index.js";
 import { createComponents } from "./components.js";
 import type { Describe } from "./message-schema.js";
 import { pathParameters, queryParameters, requestBodySchema, responseBodySchema } from "./parameters.js";
+import { type AccessOf, authResponses, BEARER_SCHEMES, protectedOperation } from "./security.js";
 
 /** Options of {@link buildOpenApiDocument}. */
 export interface OpenApiOptions {
@@ -16,6 +17,8 @@ export interface OpenApiOptions {
   readonly errorDetails?: readonly DescMessage[];
   /** Proto comments, if the caller has source info; they become descriptions. */
   readonly describe?: Describe;
+  /** Who may call each method; protected operations get the bearer requirement and 401/403 answers. */
+  readonly access?: AccessOf;
 }
 
 /** The document and the bindings it could not describe. */
@@ -50,6 +53,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
   const { refs } = components;
 
   const paths: Record<string, Record<string, unknown>> = {};
+  let anyProtected = false;
   const skipped: string[] = [];
   const bindingsSeen = new Map<string, number>();
   const placeholders = createPathPlaceholders();
@@ -73,8 +77,11 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
     const body = requestBodySchema(route, refs, describe);
     const summary = binding === 1 ? route.method.name : `${route.method.name} (binding ${binding})`;
     const op: Record<string, unknown> = { operationId, summary, tags: [route.method.parent.typeName] };
-    const description = describe(route.method);
+    const secured = protectedOperation(opts.access?.(route.method));
+    if (secured) anyProtected = true;
+    const description = [describe(route.method), secured?.note].filter(Boolean).join("\n\n");
     if (description) op.description = description;
+    if (secured) op.security = secured.security;
     if (route.method.deprecated) op.deprecated = true;
     if (parameters.length > 0) op.parameters = parameters;
     if (body) op.requestBody = { content: { "application/json": { schema: body } } };
@@ -82,6 +89,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
       "200": { description: "OK", content: { "application/json": { schema: responseBodySchema(route, refs) } } },
       // Every route can answer 400: the transcoder and validation reject bad input on all of them.
       "400": { $ref: "#/components/responses/BadRequest" },
+      ...secured?.responses,
       default: { $ref: "#/components/responses/Error" },
     };
     return op;
@@ -94,12 +102,13 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
     info: { title: opts.title, version: opts.version, description: CONVENTIONS },
     // Relative: the service that serves this document at /openapi.json serves the API too.
     servers: [{ url: "/" }],
-    // No authentication yet: an explicit empty requirement rather than an unstated one.
+    // No requirement unless an operation states one (public operations need no token).
     security: [],
     tags: services.map((s) => ({ name: s.typeName, description: describe(s) ?? `The REST routes of the gRPC service ${s.typeName}.` })),
     paths,
     components: {
       schemas: components.build(),
+      ...(anyProtected ? { securitySchemes: BEARER_SCHEMES } : {}),
       responses: {
         BadRequest: {
           description:
@@ -110,6 +119,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): OpenApiResult {
           description: "An error: the numeric gRPC status code, a message and typed details.",
           content: { "application/json": { schema: errorSchema } },
         },
+        ...(anyProtected ? authResponses(errorSchema) : {}),
       },
     },
   };

@@ -22,6 +22,8 @@ const { document, skipped } = buildOpenApiDocument({
   version: "test",
   errorStatus: StatusSchema,
   errorDetails: [ErrorInfoSchema, ViolationsSchema],
+  // Reading is public, writing needs a token.
+  access: (method) => (method.name.startsWith("Get") || method.name.startsWith("List") ? { public: true } : { bearer: "role ROLE_EDITOR" }),
 });
 const paths = document.paths as Record<string, Record<string, any>>;
 const schemas = (document.components as { schemas: Record<string, any> }).schemas;
@@ -74,6 +76,21 @@ describe("OpenAPI document of the library fixture", () => {
     assert.deepEqual(names(update, "query"), ["allowMissing"], "the body field `book` and its bound name are not query parameters");
     assert.deepEqual(update.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/test.library.v1.BookInput" });
     assert.deepEqual(names(paths["/v1/books"].put, "query"), [], 'a body: "*" route takes no query parameter');
+  });
+
+  it("puts the bearer requirement and the 401/403 answers on protected operations only", () => {
+    const update = paths["/v1/{name}"].patch;
+    assert.deepEqual(update.security, [{ bearerAuth: [] }]);
+    assert.deepEqual(Object.keys(update.responses), ["200", "400", "401", "403", "default"]);
+    assert.match(update.description, /Requires a bearer token with role ROLE_EDITOR/);
+    assert.equal(paths["/v1/{name}"].get.security, undefined, "public: the document's empty default applies");
+    assert.deepEqual(Object.keys(paths["/v1/{name}"].get.responses), ["200", "400", "default"]);
+    assert.deepEqual((document.components as any).securitySchemes.bearerAuth, {
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+      description: "`authorization: Bearer <accessToken>` (log in for one).",
+    });
   });
 
   it("requires what the gateway always writes, and nothing on input", () => {
