@@ -42,5 +42,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # A young generation of at most 2 x 8 MB: Node 24 otherwise reserves up to 64 MB of it on a
 # large host, which an idle service never needs (bench/startup.ts). Migrations alone:
-# `node dist/cmd/migrate.js`; the outbox relay alone: `node dist/cmd/relay.js`.
+# `node dist/cmd/migrate.js`; the outbox relay alone: `node dist/cmd/relay.js`; make an operator:
+# `node dist/cmd/user-operator.js <name>`.
 CMD ["node", "--max-semi-space-size=8", "dist/cmd/server.js"]
