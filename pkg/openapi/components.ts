@@ -27,6 +27,7 @@ export interface ComponentsOptions {
   readonly anyTypes: readonly DescMessage[];
 }
 
+/** Creates the schema collection (see {@link Components}); nothing is rendered before `build()`. */
 export function createComponents(opts: ComponentsOptions): Components {
   const outputs = reachable(opts.outputRoots);
   const details = reachable(opts.anyTypes);
