@@ -8,10 +8,11 @@ import { createListBookings } from "../../internal/app/launch/list-bookings.js";
 import { createListLaunches } from "../../internal/app/launch/list-launches.js";
 import { createListLaunchpads } from "../../internal/app/launch/list-launchpads.js";
 import type { Clock, IdGenerator } from "../../internal/app/ports.js";
+import { createBooker } from "../../internal/infra/postgres/launch/booker.js";
 import { createLaunchRepositories } from "../../internal/infra/postgres/launch/repositories.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createUnitOfWork } from "../../internal/infra/postgres/unit-of-work.js";
-import { outboxWriter } from "./outbox.js";
+import { encodeEvent, outboxWriter } from "./outbox.js";
 
 /** The launch context's use cases, wired to Postgres. Shared by the server and the tests. */
 export function createLaunchUseCases(deps: { db: Kysely<Database>; launchCapacity: number; clock?: Clock; ids?: IdGenerator }) {
@@ -19,7 +20,7 @@ export function createLaunchUseCases(deps: { db: Kysely<Database>; launchCapacit
   const ids = deps.ids ?? randomUUID;
   const uow = createUnitOfWork(deps.db, createLaunchRepositories, outboxWriter(ids));
   return {
-    createBooking: createCreateBooking({ uow, clock, ids, launchCapacity: deps.launchCapacity }),
+    createBooking: createCreateBooking({ uow, booker: createBooker(deps.db, { ids, encode: encodeEvent }), clock, ids, launchCapacity: deps.launchCapacity }),
     getBooking: createGetBooking({ uow }),
     listBookings: createListBookings({ uow }),
     cancelBooking: createCancelBooking({ uow, clock }),

@@ -10,7 +10,7 @@ import type { MakeOutbox } from "../../internal/infra/postgres/unit-of-work.js";
  * Every event the outbox carries, by aggregate type. A new context registers its encoders here
  * and its topic in `eventTopics`; the writer, the relay and the topic routing stay unchanged.
  */
-const encodeEvent = createEventEncoding({ [LAUNCH_AGGREGATE]: LAUNCH_EVENT_ENCODERS });
+export const encodeEvent = createEventEncoding({ [LAUNCH_AGGREGATE]: LAUNCH_EVENT_ENCODERS });
 
 /** The Pub/Sub topic of each aggregate type's events. */
 export function eventTopics(pubsub: Pick<Config["pubsub"], "launchesTopic">): Readonly<Record<string, string>> {

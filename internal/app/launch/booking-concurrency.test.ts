@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { sql } from "kysely";
 import { DomainError } from "../../domain/errors.js";
-import { bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
+import { AdvisoryLock } from "../../infra/postgres/locks.js";
+import { addSpacexLaunch, bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
+import { waitUntil } from "../../testkit/spacex-sync.js";
 import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 
 const NOW = new Date("2049-03-01T12:00:00Z");
@@ -117,5 +120,33 @@ describe("concurrent bookings", () => {
       .execute();
     for (const l of launches) assert.equal(l.booked_seats, confirmed.filter((b) => b.launch_id === l.id).length, "seat count matches bookings");
     assert.equal(ok.length, 11);
+  });
+
+  it("bookings waiting for a sync's schedule lock see the SpaceX launches it committed", async () => {
+    // What the SpaceX sync does, held open: take the schedule lock exclusively, block a day.
+    const sync = await ctx.handle.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`select pg_advisory_xact_lock(${AdvisoryLock.bookingWrites})`.execute(conn);
+      await addSpacexLaunch(conn, { id: "5eb87d42ffd86e000604b384", launchpadId: PADS.cape, dateUtc: "2049-09-14T15:00:00Z", name: "Crew-9" });
+      const before = await rowCounts(ctx.handle.db);
+      const bookings = Array.from({ length: 8 }, (_, i) =>
+        ctx.uc.createBooking(bookingRequest({ launchDate: "2049-09-14", firstName: `W${String.fromCharCode(97 + i)}` })).then(
+          () => "booked",
+          (e: unknown) => (e instanceof DomainError ? e.reason : String(e)),
+        ),
+      );
+      // Every booking has started and waits for the lock (so its statement began before the commit).
+      await waitUntil("8 bookings wait for the schedule lock", async () => {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_locks
+           where locktype = 'advisory' and not granted and objid = ${AdvisoryLock.bookingWrites}
+             and database = (select oid from pg_database where datname = current_database())`.execute(ctx.handle.db);
+        return rows[0].n === 8;
+      });
+      await sql`commit`.execute(conn);
+      return { outcomes: await Promise.all(bookings), before };
+    });
+    assert.deepEqual(sync.outcomes, Array(8).fill("LAUNCHPAD_TAKEN_BY_SPACEX"));
+    assert.deepEqual(await rowCounts(ctx.handle.db), sync.before, "no booking slipped in after the sync");
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createLaunchUseCases } from "../../../cmd/wiring/launch.js";
+import { encodeEvent } from "../../../cmd/wiring/outbox.js";
 import { DomainError } from "../../domain/errors.js";
+import { bookingCreated } from "../../domain/launch/events.js";
+import { toLaunch } from "../../infra/postgres/launch/launch-repository.js";
 import { addSpacexLaunch, bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
 import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 
@@ -155,5 +158,20 @@ describe("CreateBooking", () => {
     assert.equal(rows.length, 1);
     const launch = await ctx.handle.db.selectFrom("launches").selectAll().where("id", "=", results[0].launchId).executeTakeFirstOrThrow();
     assert.equal(launch.booked_seats, 1, "losing retries took no seat");
+  });
+
+  it("writes BookingCreated exactly as the outbox encodes it, with the launch's seats after this booking", async () => {
+    const first = await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-06-22", destination: "europa" }));
+    const second = await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-06-22", destination: "europa", firstName: "Bob" }));
+    const launch = toLaunch(await ctx.handle.db.selectFrom("launches").selectAll().where("id", "=", second.launchId).executeTakeFirstOrThrow());
+    const rows = await ctx.handle.db.selectFrom("outbox").selectAll().where("aggregate_id", "=", launch.id).orderBy("seq").execute();
+    assert.equal(rows.length, 2);
+    for (const [i, booking] of [first, second].entries()) {
+      const expected = encodeEvent(bookingCreated(booking, { ...launch, bookedSeats: i + 1 }));
+      assert.deepEqual(
+        { aggregateType: rows[i].aggregate_type, aggregateId: rows[i].aggregate_id, eventType: rows[i].event_type, payload: rows[i].payload },
+        expected,
+      );
+    }
   });
 });

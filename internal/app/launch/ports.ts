@@ -10,23 +10,7 @@ export interface LaunchpadRepository {
   list(filter: { status?: LaunchpadStatus }): Promise<readonly Launchpad[]>;
 }
 
-export interface SeatRequest {
-  readonly launchpadId: string;
-  readonly launchDate: CalendarDate;
-  readonly destination: Destination;
-  readonly capacity: number;
-  /** Id for the launch, used only if this booking is the day's first. */
-  readonly newLaunchId: string;
-  readonly now: Date;
-}
-
 export interface LaunchRepository {
-  /**
-   * Takes one seat on the pad's launch that day, creating the launch if it is the first
-   * booking (rules 3, 4 and 6). Throws DomainError for another destination that day, a
-   * destination already used that week, or a full launch. Locks the launch row until commit.
-   */
-  reserveSeat(req: SeatRequest): Promise<Launch>;
   /** Locks the launch row until commit (call before touching its bookings). */
   lock(launchId: string): Promise<Launch>;
   /** Frees one seat; the launch is cancelled when its last seat is freed (rule 7). */
@@ -44,11 +28,6 @@ export interface LaunchFilter {
 /** Ours or SpaceX's, as ListLaunches shows them side by side. */
 export type LaunchListItem = { readonly provider: "spacet"; readonly launch: Launch } | { readonly provider: "spacex"; readonly launch: SpacexLaunch };
 
-export interface SpacexScheduleRepository {
-  /** The SpaceX launch that blocks the pad on that pad-local day (rule 5), if any. */
-  findBlocking(launchpadId: string, launchDate: CalendarDate): Promise<SpacexLaunch | undefined>;
-}
-
 export interface BookingFilter {
   readonly launchpadId?: string;
   readonly destination?: Destination;
@@ -58,8 +37,6 @@ export interface BookingFilter {
 }
 
 export interface BookingRepository {
-  /** Throws DomainError REQUEST_ID_TAKEN when another booking already holds `requestId`. */
-  insert(booking: Booking, fingerprint: string | undefined): Promise<void>;
   get(id: string): Promise<Booking | undefined>;
   findByRequestId(requestId: string): Promise<{ booking: Booking; fingerprint: string | undefined } | undefined>;
   /** Cancels a confirmed booking; undefined when it was not confirmed (already cancelled). */
@@ -67,25 +44,52 @@ export interface BookingRepository {
   list(filter: BookingFilter, page: PageRequest): Promise<Page<Booking>>;
 }
 
-/** The launch context's repositories: what its use cases read, in a transaction or not. */
-interface LaunchRepositories {
+/** The launch context's repositories: what its use cases touch, in a transaction or not. */
+export interface LaunchRepositories {
   readonly launchpads: LaunchpadRepository;
   readonly launches: LaunchRepository;
   readonly bookings: BookingRepository;
-  readonly spacexSchedule: SpacexScheduleRepository;
-}
-
-/** What a launch use case may touch inside one transaction. */
-export interface LaunchTx extends LaunchRepositories {
-  /**
-   * Reads the launchpad a booking is for and, until commit, holds the booking side of the
-   * schedule lock and the lock of the pad's ISO week that holds `launchDate`. Bookings for other
-   * pads or weeks run concurrently; bookings never run while a SpaceX sync applies its
-   * cancellations (a booking checked against the old schedule could otherwise slip in after the
-   * sync's cancel). Read the SpaceX schedule only after this resolves.
-   */
-  lockForBooking(launchpadId: string, launchDate: CalendarDate): Promise<Launchpad | undefined>;
 }
 
 /** Transactions of the launch context. */
-export type LaunchUnitOfWork = UnitOfWork<LaunchTx, LaunchRepositories>;
+export type LaunchUnitOfWork = UnitOfWork<LaunchRepositories>;
+
+/** A booking to make: the ticket as it will be once the launch is known, and what creating the launch needs. */
+export interface NewBooking {
+  readonly booking: Omit<Booking, "launchId">;
+  /** Stored with `booking.requestId` to tell a retry from another request reusing the key. */
+  readonly fingerprint: string | undefined;
+  /** Id for the launch, used only if this booking is the day's first. */
+  readonly newLaunchId: string;
+  /** Capacity of a launch this booking creates. */
+  readonly capacity: number;
+  /** The clock's now: decides "today" at the pad. */
+  readonly now: Date;
+}
+
+/** How a booking attempt ended: booked, or the rule that refused it with what the refusal reports. */
+export type BookOutcome =
+  | { readonly outcome: "booked"; readonly launchId: string }
+  /** A booking with this request_id is committed (before, or by a concurrent retry): read it. */
+  | { readonly outcome: "request_id_used" }
+  | { readonly outcome: "launchpad_not_found" }
+  | { readonly outcome: "launchpad_not_active"; readonly padStatus: LaunchpadStatus }
+  | { readonly outcome: "launch_date_not_ahead"; readonly padToday: CalendarDate; readonly padTimeZone: string }
+  | { readonly outcome: "taken_by_spacex"; readonly padName: string; readonly spacexLaunch: { readonly id: string; readonly name: string } }
+  | { readonly outcome: "launch_day_taken"; readonly launch: { readonly id: string; readonly destination: Destination } }
+  | { readonly outcome: "destination_used_this_week" }
+  | { readonly outcome: "launch_full"; readonly launch: { readonly id: string; readonly capacity: number } }
+  | { readonly outcome: "seat_race_lost" };
+
+/**
+ * Books one passenger as ONE atomic step: the checks that need the database's state (pad
+ * exists and is active, launch date after today at the pad, SpaceX's schedule, one launch per
+ * pad and day, one destination per pad and week, capacity, the idempotency key), the seat, the
+ * booking and its BookingCreated event commit together or not at all. Bookings never run while
+ * a SpaceX sync applies its cancellations (a booking checked against the old schedule could
+ * otherwise slip in after the sync's cancel). Refusals come back as outcomes and change nothing.
+ * A lost race it cannot settle is DomainError "conflict", a lost database "unavailable".
+ */
+export interface Booker {
+  book(order: NewBooking): Promise<BookOutcome>;
+}

@@ -56,8 +56,8 @@ const NAME_MAX = 50;
 
 /**
  * Rule 1 without the pad: names, a real past birthday, a real launch date. All problems are
- * reported together. `now` decides "past" for the birthday in UTC; the launch date is checked
- * against the pad's own today by {@link assertLaunchDateAhead}.
+ * reported together. `now` decides "past" for the birthday in UTC; whether the launch date is
+ * after today in the pad's zone is decided with the pad (see bookingRejections.launchDateNotAhead).
  */
 export function validateBookingRequest(req: BookingRequest, now: Date): ValidBookingRequest {
   const violations: FieldViolation[] = [];
@@ -73,14 +73,6 @@ export function validateBookingRequest(req: BookingRequest, now: Date): ValidBoo
 
   if (violations.length > 0 || !birthday || !launchDate) throw invalidFields(violations);
   return { ...req, firstName, lastName, birthday, launchDate };
-}
-
-/** Rule 1, pad part: the launch date is strictly after today in the pad's time zone. */
-export function assertLaunchDateAhead(launchDate: CalendarDate, timeZone: string, now: Date): void {
-  const today = dateInZone(now, timeZone);
-  if (launchDate <= today) {
-    throw invalidFields([{ field: "launch_date", rule: "date.future", message: `must be after ${today}, today at the launchpad (${timeZone})` }]);
-  }
 }
 
 function normalizeName(raw: string, field: string, violations: FieldViolation[]): string {

@@ -1,5 +1,3 @@
-import { DomainError } from "../errors.js";
-
 const LAUNCHPAD_STATUSES = ["active", "inactive", "unknown", "retired", "lost", "under construction"] as const;
 export type LaunchpadStatus = (typeof LAUNCHPAD_STATUSES)[number];
 
@@ -14,13 +12,4 @@ export interface Launchpad {
   readonly timeZone: string;
   readonly status: LaunchpadStatus;
   readonly refreshedAt: Date;
-}
-
-/** Rule 2: only active pads take bookings (retired, under construction, ... are rejected). */
-export function assertBookable(pad: Launchpad): void {
-  if (pad.status !== "active") {
-    throw new DomainError("precondition", "LAUNCHPAD_NOT_ACTIVE", `launchpad ${pad.id} is ${pad.status} and takes no bookings`, {
-      metadata: { launchpad_id: pad.id, status: pad.status },
-    });
-  }
 }

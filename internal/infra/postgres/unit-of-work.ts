@@ -25,21 +25,29 @@ export type MakeOutbox = (trx: Kysely<Database>) => Outbox;
 export function createUnitOfWork<R extends object>(db: Kysely<Database>, makeRepositories: MakeRepositories<R>, makeOutbox: MakeOutbox): UnitOfWork<R> {
   return {
     read: mapUnavailable(makeRepositories(db)),
-    async run(fn) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) }));
-        } catch (e) {
-          const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
-          if (retryable && attempt < TX_ATTEMPTS) continue;
-          if (retryable || isPgError(e, PG.lockNotAvailable)) {
-            throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
-          }
-          throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
-        }
-      }
-    },
+    run: (fn) => runTransaction(() => db.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) }))),
   };
+}
+
+/**
+ * Runs `attempt`, one whole transaction (BEGIN … COMMIT, or one statement in autocommit), with
+ * the unit of work's error handling: a serialization failure or deadlock reruns it up to
+ * TX_ATTEMPTS times; left over, or a lock wait past `lock_timeout`, it is the domain's
+ * "conflict"; a lost or unreachable database is "unavailable".
+ */
+export async function runTransaction<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
+      if (retryable && n < TX_ATTEMPTS) continue;
+      if (retryable || isPgError(e, PG.lockNotAvailable)) {
+        throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
+      }
+      throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
+    }
+  }
 }
 
 /** Wraps every method of every repository so a lost database reads as "unavailable". */

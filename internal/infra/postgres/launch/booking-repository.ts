@@ -3,9 +3,7 @@ import type { BookingRepository } from "../../../app/launch/ports.js";
 import type { Booking, BookingStatus, CancellationReason, Gender } from "../../../domain/launch/booking.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";
-import { DomainError } from "../../../domain/errors.js";
 import { decodeBookingCursor, encodeBookingCursor } from "./cursors.js";
-import { isPgError, PG } from "../pg-errors.js";
 import type { BookingTable, Database } from "../schema.js";
 
 export function toBooking(row: Selectable<BookingTable>): Booking {
@@ -32,37 +30,6 @@ export function toBooking(row: Selectable<BookingTable>): Booking {
 /** Bookings (tickets). `db` may be a transaction. */
 export function createBookingRepository(db: Kysely<Database>): BookingRepository {
   return {
-    async insert(b, fingerprint) {
-      try {
-        await db
-          .insertInto("bookings")
-          .values({
-            id: b.id,
-            launch_id: b.launchId,
-            launchpad_id: b.launchpadId,
-            destination: b.destination,
-            launch_date: b.launchDate,
-            first_name: b.firstName,
-            last_name: b.lastName,
-            gender: b.gender,
-            birthday: b.birthday,
-            status: b.status,
-            cancel_reason: null,
-            spacex_launch_id: null,
-            cancelled_at: null,
-            request_id: b.requestId ?? null,
-            request_fingerprint: fingerprint ?? null,
-            created_at: b.createdAt,
-          })
-          .execute();
-      } catch (e) {
-        if (isPgError(e, PG.uniqueViolation) && e.constraint === "bookings_request_id_key") {
-          throw new DomainError("conflict", "REQUEST_ID_TAKEN", "another request with this request_id committed first", { cause: e });
-        }
-        throw e;
-      }
-    },
-
     async get(id) {
       const row = await db.selectFrom("bookings").selectAll().where("id", "=", id).executeTakeFirst();
       return row && toBooking(row);

@@ -1,13 +1,10 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { LaunchListItem, LaunchRepository, SeatRequest } from "../../../app/launch/ports.js";
+import type { LaunchListItem, LaunchRepository } from "../../../app/launch/ports.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";
-import { DomainError } from "../../../domain/errors.js";
-import type { Launch, LaunchCancelReason, LaunchStatus } from "../../../domain/launch/launch.js";
+import type { DatePrecision, Launch, LaunchCancelReason, LaunchStatus, SpacexLaunch } from "../../../domain/launch/launch.js";
 import { decodeLaunchCursor, encodeLaunchCursor } from "./cursors.js";
-import { isPgError, PG } from "../pg-errors.js";
-import type { Database, LaunchTable } from "../schema.js";
-import { type SpacexLaunchRow, toSpacexLaunch } from "./spacex-schedule-repository.js";
+import type { Database, LaunchTable, SpacexLaunchTable } from "../schema.js";
 
 export function toLaunch(row: Selectable<LaunchTable>): Launch {
   return {
@@ -25,44 +22,9 @@ export function toLaunch(row: Selectable<LaunchTable>): Launch {
   };
 }
 
-/** A seat race can be lost to a cancel that empties the launch; a fresh attempt then creates it anew. */
-const SEAT_ATTEMPTS = 3;
-
-/** Our launches. `db` must be a transaction for reserveSeat/lock/releaseSeat. */
+/** Our launches. `db` must be a transaction for lock/releaseSeat. */
 export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
   return {
-    async reserveSeat(req) {
-      for (let attempt = 0; attempt < SEAT_ATTEMPTS; attempt++) {
-        const seated = await insertOrJoinLaunch(db, req);
-        if (seated) return seated;
-
-        // Say precisely why not; if the launch vanished meanwhile (its last booking was
-        // cancelled), try again: the day is free for a new launch.
-        const existing = await db
-          .selectFrom("launches")
-          .selectAll()
-          .where("launchpad_id", "=", req.launchpadId)
-          .where("launch_date", "=", req.launchDate)
-          .where("status", "=", "scheduled")
-          .executeTakeFirst();
-        if (!existing) continue;
-        if (existing.destination !== req.destination) {
-          throw new DomainError(
-            "already_exists",
-            "LAUNCH_DAY_TAKEN",
-            `launchpad ${req.launchpadId} already flies to ${existing.destination} on ${req.launchDate}; book that destination or another day`,
-            { metadata: { launch_id: existing.id, destination: existing.destination } },
-          );
-        }
-        if (existing.booked_seats >= existing.capacity) {
-          throw new DomainError("exhausted", "LAUNCH_FULL", `the launch from ${req.launchpadId} on ${req.launchDate} is full (${existing.capacity} seats)`, {
-            metadata: { launch_id: existing.id, capacity: String(existing.capacity) },
-          });
-        }
-      }
-      throw new DomainError("conflict", "SEAT_RACE_LOST", "the launch changed while booking; retry the request");
-    },
-
     async lock(launchId) {
       const row = await db.selectFrom("launches").selectAll().where("id", "=", launchId).forUpdate().executeTakeFirstOrThrow();
       return toLaunch(row);
@@ -122,53 +84,20 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
   };
 }
 
-/**
- * One statement takes a seat. The day's first booking inserts the launch; any later one hits
- * the one-launch-per-pad-day index and, through ON CONFLICT, updates that row instead: the row
- * lock serializes concurrent bookers (a racing first booker waits for the winner's commit and
- * then joins its launch), and the WHERE is re-checked on the locked, latest row, so the last
- * seat goes to exactly one of them. No row back means another destination or a full launch.
- * The destination-per-week index is not the arbiter, so a second launch to one destination in
- * one week fails with its constraint name.
- */
-async function insertOrJoinLaunch(db: Kysely<Database>, req: SeatRequest): Promise<Launch | undefined> {
-  try {
-    const row = await db
-      .insertInto("launches")
-      .values({
-        id: req.newLaunchId,
-        launchpad_id: req.launchpadId,
-        launch_date: req.launchDate,
-        destination: req.destination,
-        capacity: req.capacity,
-        booked_seats: 1,
-        status: "scheduled",
-        cancel_reason: null,
-        spacex_launch_id: null,
-        created_at: req.now,
-        cancelled_at: null,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(["launchpad_id", "launch_date"])
-          .where("status", "=", "scheduled")
-          .doUpdateSet({ booked_seats: sql`launches.booked_seats + 1` })
-          .where(sql<boolean>`launches.destination = excluded.destination and launches.booked_seats < launches.capacity`),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    return row && toLaunch(row);
-  } catch (e) {
-    if (isPgError(e, PG.uniqueViolation) && e.constraint === "launches_destination_once_per_pad_week") {
-      throw new DomainError(
-        "already_exists",
-        "DESTINATION_USED_THIS_WEEK",
-        `launchpad ${req.launchpadId} already flies to ${req.destination} in the week of ${req.launchDate}; every day of a week flies somewhere else`,
-        { metadata: { launchpad_id: req.launchpadId, destination: req.destination } },
-      );
-    }
-    throw e;
-  }
+/** A mirror row plus its pad-local day (computed in SQL from the pad's zone). */
+export type SpacexLaunchRow = Omit<Selectable<SpacexLaunchTable>, "synced_at"> & { launch_date: string | null };
+
+export function toSpacexLaunch(row: SpacexLaunchRow): SpacexLaunch {
+  return {
+    id: row.id,
+    name: row.name,
+    flightNumber: row.flight_number ?? undefined,
+    launchpadId: row.launchpad_id ?? undefined,
+    dateUtc: row.date_utc,
+    datePrecision: row.date_precision as DatePrecision,
+    upcoming: row.upcoming,
+    launchDate: (row.launch_date ?? undefined) as CalendarDate | undefined,
+  };
 }
 
 type ListedLaunchRow = Omit<Selectable<LaunchTable>, "launch_week"> &

@@ -1,0 +1,127 @@
+import { CompiledQuery, type Kysely } from "kysely";
+import type { BookOutcome, Booker } from "../../../app/launch/ports.js";
+import type { IdGenerator } from "../../../app/ports.js";
+import type { CalendarDate } from "../../../domain/calendar-date.js";
+import type { Destination } from "../../../domain/launch/destination.js";
+import { bookingCreated } from "../../../domain/launch/events.js";
+import type { Launch } from "../../../domain/launch/launch.js";
+import type { LaunchpadStatus } from "../../../domain/launch/launchpad.js";
+import type { EncodeEvent } from "../../outbox/event-encoding.js";
+import { AdvisoryLock } from "../locks.js";
+import { isPgError, PG } from "../pg-errors.js";
+import type { Database } from "../schema.js";
+import { runTransaction } from "../unit-of-work.js";
+
+/**
+ * The whole booking is the create_booking function (migrations/postgresql/0008_create_booking.sql)
+ * called in autocommit: one round trip, no BEGIN/COMMIT. The text is fixed, so it is compiled
+ * once here instead of being built by Kysely on every call.
+ */
+const CREATE_BOOKING = `select * from create_booking(${Array.from({ length: 19 }, (_, i) => `$${i + 1}`).join(", ")})`;
+
+/** create_booking's OUT columns. */
+interface CreateBookingRow {
+  readonly outcome: string;
+  readonly launch_id: string | null;
+  readonly launch_destination: string | null;
+  readonly launch_capacity: number | null;
+  readonly pad_name: string | null;
+  readonly pad_status: string | null;
+  readonly pad_time_zone: string | null;
+  readonly pad_today: string | null;
+  readonly spacex_launch_id: string | null;
+  readonly spacex_launch_name: string | null;
+}
+
+/**
+ * The launch's part of BookingCreated before the database has picked the launch. Protobuf JSON
+ * leaves out fields at their zero value, so the encoded payload lacks exactly the launch's id,
+ * seats and capacity, and create_booking adds them under their JSON names once it holds the
+ * launch row (create-booking.test.ts checks the result equals the encoder's own output).
+ */
+const LAUNCH_NOT_YET_KNOWN: Launch = {
+  id: "",
+  launchpadId: "",
+  launchDate: "" as CalendarDate,
+  destination: "mars",
+  capacity: 0,
+  bookedSeats: 0,
+  status: "scheduled",
+  cancelReason: undefined,
+  spacexLaunchId: undefined,
+  createdAt: new Date(0),
+  cancelledAt: undefined,
+};
+
+/** Booker over Postgres: one statement per booking, with the unit of work's retries and error mapping. */
+export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGenerator; readonly encode: EncodeEvent }): Booker {
+  return {
+    async book(order) {
+      const b = order.booking;
+      const event = deps.encode(bookingCreated({ ...b, launchId: "" }, LAUNCH_NOT_YET_KNOWN));
+      const query = CompiledQuery.raw(CREATE_BOOKING, [
+        b.requestId ?? null,
+        order.fingerprint ?? null,
+        b.id,
+        order.newLaunchId,
+        b.launchpadId,
+        b.launchDate,
+        b.destination,
+        b.firstName,
+        b.lastName,
+        b.gender,
+        b.birthday,
+        order.capacity,
+        order.now.toISOString(),
+        deps.ids(),
+        event.aggregateType,
+        event.eventType,
+        JSON.stringify(event.payload),
+        AdvisoryLock.bookingWrites,
+        AdvisoryLock.padWeek,
+      ]);
+      return runTransaction(async () => {
+        try {
+          const { rows } = await db.executeQuery<CreateBookingRow>(query);
+          return toOutcome(rows[0]);
+        } catch (e) {
+          // The two refusals a unique index decides: the statement rolled back as a whole.
+          if (isPgError(e, PG.uniqueViolation) && e.constraint === "launches_destination_once_per_pad_week") return { outcome: "destination_used_this_week" };
+          if (isPgError(e, PG.uniqueViolation) && e.constraint === "bookings_request_id_key") return { outcome: "request_id_used" };
+          throw e;
+        }
+      });
+    },
+  };
+}
+
+function toOutcome(row: CreateBookingRow): BookOutcome {
+  const launch = () => ({ id: text(row.launch_id), destination: text(row.launch_destination) as Destination, capacity: Number(row.launch_capacity) });
+  switch (row.outcome) {
+    case "booked":
+      return { outcome: "booked", launchId: text(row.launch_id) };
+    case "request_id_used":
+    case "launchpad_not_found":
+    case "destination_used_this_week":
+    case "seat_race_lost":
+      return { outcome: row.outcome };
+    case "launchpad_not_active":
+      return { outcome: "launchpad_not_active", padStatus: text(row.pad_status) as LaunchpadStatus };
+    case "launch_date_not_ahead":
+      return { outcome: "launch_date_not_ahead", padToday: text(row.pad_today) as CalendarDate, padTimeZone: text(row.pad_time_zone) };
+    case "taken_by_spacex":
+      return { outcome: "taken_by_spacex", padName: text(row.pad_name), spacexLaunch: { id: text(row.spacex_launch_id), name: text(row.spacex_launch_name) } };
+    case "launch_day_taken":
+      return { outcome: "launch_day_taken", launch: launch() };
+    case "launch_full":
+      return { outcome: "launch_full", launch: launch() };
+    default:
+      throw new Error(`create_booking returned an unknown outcome: ${row.outcome}`);
+  }
+}
+
+/** A column create_booking always sets for the outcome at hand. */
+function text(value: string | null): string {
+  if (value === null) throw new Error("create_booking left out a column its outcome needs");
+  return value;
+}
