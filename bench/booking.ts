@@ -1,7 +1,10 @@
 /**
  * Booking bench (npm run bench): CreateBooking through the real gRPC server against the same
  * transaction issued as raw SQL on the same database, in the same run; then ListBookings page
- * latency at depth. Figures are ratios to the in-run baseline because these machines are noisy.
+ * latency at depth. Figures are ratios to the in-run baseline because these machines are noisy,
+ * plus the CPU each party spent per booking (service, Postgres backends, this client), which
+ * moves far less with the machine's load than throughput does.
+ * BENCH_CPU_PROF=<dir> runs the service with `node --cpu-prof` and leaves its profile there.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -16,7 +19,8 @@ import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
-import { fmt, line, measure, percentile } from "./stats.js";
+import { ownCpuMs, processCpuMs } from "./cpu.js";
+import { fmt, line, measure, percentile, type RunStats } from "./stats.js";
 
 const PAD_IDS = [PADS.cape, PADS.kennedy, PADS.vandenberg];
 const REQUESTS_PER_LEVEL = 3_000;
@@ -35,56 +39,57 @@ function slot(i: number, offsetDays: number) {
   return { pad, date: date.toISOString().slice(0, 10), destination };
 }
 
-/** The CreateBooking transaction as the repository issues it, written out as plain SQL. */
+/**
+ * CreateBooking as raw SQL: the same one statement the service sends (the create_booking
+ * function of the migrations, in autocommit), with the least client work pg allows: a named
+ * prepared statement, so the server parses and plans the call once per connection.
+ */
+const RAW_CREATE_BOOKING = {
+  name: "bench-create-booking",
+  text: "select * from create_booking($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+};
+
 async function rawCreateBooking(pool: pg.Pool, i: number, offsetDays: number): Promise<void> {
   const s = slot(i, offsetDays);
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await client.query(
-      `select p.*, pg_advisory_xact_lock_shared(7000003), pg_advisory_xact_lock(7000004, hashtext(p.id || date_trunc('week', $2::timestamp)::date))
-         from launchpads p where p.id = $1`,
-      [s.pad, s.date],
-    );
-    await client.query(
-      `select s.id from spacex_launches s join launchpads p on p.id = s.launchpad_id
-        where s.launchpad_id = $1 and s.date_precision in ('hour','day')
-          and s.date_utc >= $2::date - 1 and s.date_utc < $2::date + 2 and (s.date_utc at time zone p.time_zone)::date = $2::date limit 1`,
-      [s.pad, s.date],
-    );
-    const launch = await client.query<{ id: string }>(
-      `insert into launches (id, launchpad_id, launch_date, destination, capacity, booked_seats, status, created_at)
-       values ($1, $2, $3, $4, 100000, 1, 'scheduled', now())
-       on conflict (launchpad_id, launch_date) where status = 'scheduled'
-       do update set booked_seats = launches.booked_seats + 1
-        where launches.destination = excluded.destination and launches.booked_seats < launches.capacity
-       returning *`,
-      [randomUUID(), s.pad, s.date, s.destination],
-    );
-    const bookingId = randomUUID();
-    await client.query(
-      `insert into bookings (id, launch_id, launchpad_id, destination, launch_date, first_name, last_name, gender, birthday, status, created_at)
-       values ($1, $2, $3, $4, $5, 'Raw', 'Baseline', 'other', '1980-01-01', 'confirmed', now())`,
-      [bookingId, launch.rows[0].id, s.pad, s.destination, s.date],
-    );
-    await client.query(
-      `insert into outbox (id, aggregate_type, aggregate_id, event_type, payload) values ($1, 'launch', $2, 'spacet.events.v1.BookingCreated', $3)`,
-      [randomUUID(), launch.rows[0].id, JSON.stringify({ bookingId, launchId: launch.rows[0].id })],
-    );
-    await client.query("commit");
-  } catch (e) {
-    await client.query("rollback");
-    throw e;
-  } finally {
-    client.release();
-  }
+  const bookingId = randomUUID();
+  const { rows } = await pool.query<{ outcome: string }>({
+    ...RAW_CREATE_BOOKING,
+    values: [
+      null,
+      null,
+      bookingId,
+      randomUUID(),
+      s.pad,
+      s.date,
+      s.destination,
+      "Raw",
+      "Baseline",
+      "other",
+      "1980-01-01",
+      100_000,
+      new Date(),
+      randomUUID(),
+      "launch",
+      "spacet.events.v1.BookingCreated",
+      JSON.stringify({ bookingId, launchpadId: s.pad, launchDate: s.date }),
+      7_000_003,
+      7_000_004,
+    ],
+  });
+  if (rows[0]?.outcome !== "booked") throw new Error(`raw booking ${i} not booked: ${rows[0]?.outcome}`);
 }
 
 export async function runBookingBench(): Promise<void> {
   const db = await createTestDatabase();
   // The service runs as its own process, as in production; this process is only the client.
   // Per-RPC info logs are off so the client does not spend its time collecting them.
-  const service = await startServiceProcess({ dsn: db.dsn, env: { LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" } });
+  // The profile is written when the service exits (stop() below).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const service = await startServiceProcess({
+    dsn: db.dsn,
+    env: { LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx"] : undefined,
+  });
   // The baseline's connections get the same size and session settings as the service's pool.
   const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });
   pool.on("error", () => undefined);
@@ -97,12 +102,14 @@ export async function runBookingBench(): Promise<void> {
     await measure(300, 8, (i) => grpcCreate(client, i, 5200));
     for (const concurrency of LEVELS) {
       offset += 720;
-      const raw = await measure(REQUESTS_PER_LEVEL, concurrency, (i) => rawCreateBooking(pool, i, offset));
+      const raw = await measureCpu(pool, service.process.pid, () => measure(REQUESTS_PER_LEVEL, concurrency, (i) => rawCreateBooking(pool, i, offset)));
       offset += 720;
-      const viaGrpc = await measure(REQUESTS_PER_LEVEL, concurrency, (i) => grpcCreate(client, i, offset));
-      console.log(line(`raw SQL, ${concurrency} clients`, raw));
-      console.log(line(`gRPC CreateBooking, ${concurrency} clients`, viaGrpc));
-      console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(viaGrpc.perSecond / raw.perSecond, 2)} (target >= 0.5)`);
+      const viaGrpc = await measureCpu(pool, service.process.pid, () => measure(REQUESTS_PER_LEVEL, concurrency, (i) => grpcCreate(client, i, offset)));
+      console.log(line(`raw SQL, ${concurrency} clients`, raw.stats));
+      console.log(line(`gRPC CreateBooking, ${concurrency} clients`, viaGrpc.stats));
+      console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(viaGrpc.stats.perSecond / raw.stats.perSecond, 2)} (target >= 0.5)`);
+      console.log(`CPU ms per booking, raw SQL:  ${cpuLine(raw.cpu, false)}`);
+      console.log(`CPU ms per booking, gRPC:     ${cpuLine(viaGrpc.cpu, true)}`);
     }
 
     console.log(`\n== ListBookings page latency at depth (${DEEP_ROWS.toLocaleString("en")} extra rows, page size 100)`);
@@ -128,6 +135,39 @@ export async function runBookingBench(): Promise<void> {
     await service.stop();
     await db.drop();
   }
+}
+
+/** CPU (ms per booking) of the service process, the database's backends and this bench process during one run. */
+interface CpuPerBooking {
+  readonly service: number;
+  readonly postgres: number;
+  readonly client: number;
+}
+
+const cpuLine = (c: CpuPerBooking, withService: boolean) =>
+  `${withService ? `service ${fmt(c.service, 2)}   ` : ""}postgres ${fmt(c.postgres, 2)}   bench client ${fmt(c.client, 2)}`;
+
+/**
+ * Runs `run` and divides the CPU each party spent meanwhile by the bookings made. The database
+ * is local, so its backends are processes here; a backend that started during the run counts
+ * with all its CPU (it did nothing before). The service's idle work (timers) is in the figure:
+ * it is noise next to thousands of bookings.
+ */
+async function measureCpu(pool: pg.Pool, servicePid: number, run: () => Promise<RunStats>): Promise<{ stats: RunStats; cpu: CpuPerBooking }> {
+  const backends = async () =>
+    (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
+      (r) => r.pid,
+    );
+  const cpuByPid = (pids: number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
+  const pgBefore = cpuByPid(await backends());
+  const before = { service: processCpuMs(servicePid) ?? 0, client: ownCpuMs() };
+  const stats = await run();
+  const service = (processCpuMs(servicePid) ?? 0) - before.service;
+  const client = ownCpuMs() - before.client;
+  let postgres = 0;
+  for (const [pid, ms] of cpuByPid(await backends())) postgres += ms - (pgBefore.get(pid) ?? 0);
+  const n = stats.requests;
+  return { stats, cpu: { service: service / n, postgres: postgres / n, client: client / n } };
 }
 
 function grpcCreate(client: ReturnType<typeof createClient<typeof BookingService>>, i: number, offsetDays: number) {
