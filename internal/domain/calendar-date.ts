@@ -26,6 +26,12 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar date of `instant` in the IANA zone `timeZone` ("the pad-local day"). */
 export function dateInZone(instant: Date, timeZone: string): CalendarDate {
+  // UTC needs no zone database (every booking's birthday check asks for it): the ISO form of
+  // a year 0000-9999 instant starts with its UTC date.
+  if (timeZone === "UTC") {
+    const iso = instant.toISOString();
+    if (iso.length === 24) return iso.slice(0, 10) as CalendarDate;
+  }
   let format = formatters.get(timeZone);
   if (!format) {
     // en-CA formats as YYYY-MM-DD; the zone database comes with Node's ICU.

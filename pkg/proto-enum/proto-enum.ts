@@ -6,9 +6,18 @@
  */
 type ProtoEnum = Record<string, string | number>;
 
+/** Word → value per enum, filled on first use: every response maps a few enums, and the name rule is a regex. */
+const wordValues = new WeakMap<ProtoEnum, Map<string, number>>();
+
 export function toProtoEnum<E extends ProtoEnum>(e: E, word: string): E[keyof E] & number {
-  const value = e[word.toUpperCase().replace(/[ -]/g, "_")];
-  if (typeof value !== "number") throw new Error(`no enum value for "${word}"`);
+  let values = wordValues.get(e);
+  if (!values) wordValues.set(e, (values = new Map()));
+  let value = values.get(word);
+  if (value === undefined) {
+    const found = e[word.toUpperCase().replace(/[ -]/g, "_")];
+    if (typeof found !== "number") throw new Error(`no enum value for "${word}"`);
+    values.set(word, (value = found));
+  }
   return value as E[keyof E] & number;
 }
 
