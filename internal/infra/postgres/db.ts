@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type PostgresPoolClient } from "kysely";
 import pg from "pg";
+import { preparingPool } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 const DATE_OID = 1082;
@@ -44,7 +45,7 @@ export function openDatabase(opts: { dsn: string; poolMax: number; applicationNa
   // still fails on its own, so listening here loses nothing.
   pool.on("error", (err) => opts.onError?.(err));
   pool.on("connect", (client) => client.on("error", (err) => opts.onError?.(err)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return {
     db,
     pool,

@@ -9,15 +9,16 @@ import type { LaunchpadStatus } from "../../../domain/launch/launchpad.js";
 import type { EncodeEvent } from "../../outbox/event-encoding.js";
 import { AdvisoryLock } from "../locks.js";
 import { isPgError, PG } from "../pg-errors.js";
+import { preparedStatement } from "../prepared-statements.js";
 import type { Database } from "../schema.js";
 import { runTransaction } from "../unit-of-work.js";
 
 /**
  * The whole booking is the create_booking function (migrations/postgresql/0008_create_booking.sql)
  * called in autocommit: one round trip, no BEGIN/COMMIT. The text is fixed, so it is compiled
- * once here instead of being built by Kysely on every call.
+ * once here instead of being built by Kysely on every call, and prepared once per connection.
  */
-const CREATE_BOOKING = `select * from create_booking(${Array.from({ length: 19 }, (_, i) => `$${i + 1}`).join(", ")})`;
+const CREATE_BOOKING = preparedStatement("create_booking", `select * from create_booking(${Array.from({ length: 19 }, (_, i) => `$${i + 1}`).join(", ")})`);
 
 /** create_booking's OUT columns. */
 interface CreateBookingRow {
