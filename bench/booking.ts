@@ -20,10 +20,15 @@ import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 import { ownCpuMs, processCpuMs } from "./cpu.js";
-import { fmt, line, measure, percentile, type RunStats } from "./stats.js";
+import { createBookingLoadClient } from "./grpc-load-client.js";
+import { combineRuns, fmt, line, measure, percentile, type RunStats } from "./stats.js";
 
 const PAD_IDS = [PADS.cape, PADS.kennedy, PADS.vandenberg];
-const REQUESTS_PER_LEVEL = 3_000;
+const PER_LEVEL = 3_000;
+/** Each side's bookings per level come in this many chunks, taking turns with the other side. */
+const CHUNKS = 6;
+const PER_CHUNK = PER_LEVEL / CHUNKS;
+const WARM_UP = 2_000;
 const LEVELS = [8, 32];
 const DEEP_ROWS = 100_000;
 const POOL_MAX = 10;
@@ -94,22 +99,38 @@ export async function runBookingBench(): Promise<void> {
   const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });
   pool.on("error", () => undefined);
   const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
+  const loadClient = createBookingLoadClient(`127.0.0.1:${service.grpcPort}`);
   try {
-    console.log(`\n== CreateBooking: gRPC server vs the same transaction as raw SQL (${REQUESTS_PER_LEVEL} bookings per run, pool ${POOL_MAX})`);
+    console.log(
+      `\n== CreateBooking: gRPC server vs the same transaction as raw SQL (${PER_LEVEL} bookings each per level, in ${CHUNKS} alternating chunks; pool ${POOL_MAX})`,
+    );
     let offset = 0;
-    // Warm up both paths (JIT, connections, plans) before measuring.
-    await measure(300, 8, (i) => rawCreateBooking(pool, i, 5000));
-    await measure(300, 8, (i) => grpcCreate(client, i, 5200));
+    // Warm up both paths (JIT, connections, plans) before measuring. The service's JIT needs a
+    // couple of thousand calls: after 300, the first measured run still cost ~50 % more CPU per
+    // booking than the following ones.
+    await measure(WARM_UP, 8, (i) => rawCreateBooking(pool, i, 5000));
+    await measure(WARM_UP, 8, (i) => grpcCreate(loadClient, i, 5800));
     for (const concurrency of LEVELS) {
-      offset += 720;
-      const raw = await measureCpu(pool, service.process.pid, () => measure(REQUESTS_PER_LEVEL, concurrency, (i) => rawCreateBooking(pool, i, offset)));
-      offset += 720;
-      const viaGrpc = await measureCpu(pool, service.process.pid, () => measure(REQUESTS_PER_LEVEL, concurrency, (i) => grpcCreate(client, i, offset)));
-      console.log(line(`raw SQL, ${concurrency} clients`, raw.stats));
-      console.log(line(`gRPC CreateBooking, ${concurrency} clients`, viaGrpc.stats));
-      console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(viaGrpc.stats.perSecond / raw.stats.perSecond, 2)} (target >= 0.5)`);
-      console.log(`CPU ms per booking, raw SQL:  ${cpuLine(raw.cpu, false)}`);
-      console.log(`CPU ms per booking, gRPC:     ${cpuLine(viaGrpc.cpu, true)}`);
+      const raw = { offset: (offset += 720), runs: [] as RunStats[], cpu: { service: 0, postgres: 0, client: 0 } };
+      const viaGrpc = { offset: (offset += 720), runs: [] as RunStats[], cpu: { service: 0, postgres: 0, client: 0 } };
+      const calls = (side: typeof raw, chunk: number) => (i: number) =>
+        side === raw ? rawCreateBooking(pool, chunk * PER_CHUNK + i, side.offset) : grpcCreate(loadClient, chunk * PER_CHUNK + i, side.offset);
+      // Raw SQL and gRPC take turns in chunks, so a burst of other work on the shared machine
+      // hits both alike instead of deciding the ratio.
+      for (let chunk = 0; chunk < CHUNKS; chunk++) {
+        for (const side of chunk % 2 ? [viaGrpc, raw] : [raw, viaGrpc]) {
+          const run = await measureCpu(pool, service.process.pid, () => measure(PER_CHUNK, concurrency, calls(side, chunk)));
+          side.runs.push(run.stats);
+          for (const k of ["service", "postgres", "client"] as const) side.cpu[k] += run.cpuMs[k];
+        }
+      }
+      const [rawStats, grpcStats] = [combineRuns(raw.runs), combineRuns(viaGrpc.runs)];
+      const perBooking = (cpu: CpuMs): CpuMs => ({ service: cpu.service / PER_LEVEL, postgres: cpu.postgres / PER_LEVEL, client: cpu.client / PER_LEVEL });
+      console.log(line(`raw SQL, ${concurrency} clients`, rawStats));
+      console.log(line(`gRPC CreateBooking, ${concurrency} clients`, grpcStats));
+      console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(grpcStats.perSecond / rawStats.perSecond, 2)} (target >= 0.5)`);
+      console.log(`CPU ms per booking, raw SQL:  ${cpuLine(perBooking(raw.cpu), false)}`);
+      console.log(`CPU ms per booking, gRPC:     ${cpuLine(perBooking(viaGrpc.cpu), true)}`);
     }
 
     console.log(`\n== ListBookings page latency at depth (${DEEP_ROWS.toLocaleString("en")} extra rows, page size 100)`);
@@ -131,29 +152,30 @@ export async function runBookingBench(): Promise<void> {
     console.log(`page after ${DEEP_ROWS.toLocaleString("en")} rows:     p50 ${fmt(deep.p50, 2)} ms   p99 ${fmt(deep.p99, 2)} ms`);
     console.log(`ratio deep/page 1 (p50): ${fmt(deep.p50 / first.p50, 2)} (target <= 1.2)`);
   } finally {
+    loadClient.close();
     await pool.end();
     await service.stop();
     await db.drop();
   }
 }
 
-/** CPU (ms per booking) of the service process, the database's backends and this bench process during one run. */
-interface CpuPerBooking {
+/** CPU (ms) of the service process, the database's backends and this bench process. */
+interface CpuMs {
   readonly service: number;
   readonly postgres: number;
   readonly client: number;
 }
 
-const cpuLine = (c: CpuPerBooking, withService: boolean) =>
+const cpuLine = (c: CpuMs, withService: boolean) =>
   `${withService ? `service ${fmt(c.service, 2)}   ` : ""}postgres ${fmt(c.postgres, 2)}   bench client ${fmt(c.client, 2)}`;
 
 /**
- * Runs `run` and divides the CPU each party spent meanwhile by the bookings made. The database
- * is local, so its backends are processes here; a backend that started during the run counts
- * with all its CPU (it did nothing before). The service's idle work (timers) is in the figure:
- * it is noise next to thousands of bookings.
+ * Runs `run` and measures the CPU each party spent meanwhile. The database is local, so its
+ * backends are processes here; a backend that started during the run counts with all its CPU
+ * (it did nothing before). The service's idle work (timers) is in the figure: it is noise next
+ * to hundreds of bookings.
  */
-async function measureCpu(pool: pg.Pool, servicePid: number, run: () => Promise<RunStats>): Promise<{ stats: RunStats; cpu: CpuPerBooking }> {
+async function measureCpu(pool: pg.Pool, servicePid: number, run: () => Promise<RunStats>): Promise<{ stats: RunStats; cpuMs: CpuMs }> {
   const backends = async () =>
     (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
       (r) => r.pid,
@@ -166,11 +188,10 @@ async function measureCpu(pool: pg.Pool, servicePid: number, run: () => Promise<
   const client = ownCpuMs() - before.client;
   let postgres = 0;
   for (const [pid, ms] of cpuByPid(await backends())) postgres += ms - (pgBefore.get(pid) ?? 0);
-  const n = stats.requests;
-  return { stats, cpu: { service: service / n, postgres: postgres / n, client: client / n } };
+  return { stats, cpuMs: { service, postgres, client } };
 }
 
-function grpcCreate(client: ReturnType<typeof createClient<typeof BookingService>>, i: number, offsetDays: number) {
+function grpcCreate(client: ReturnType<typeof createBookingLoadClient>, i: number, offsetDays: number) {
   const s = slot(i, offsetDays);
   return client.createBooking({
     firstName: "Bench",

@@ -5,6 +5,8 @@ export interface RunStats {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Every call's latency, sorted, so runs can be combined. */
+  readonly latenciesMs: readonly number[];
 }
 
 export function percentile(sortedMs: readonly number[], p: number): number {
@@ -30,8 +32,21 @@ export async function measure(total: number, concurrency: number, call: (i: numb
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  return summarize(latencies, seconds);
+}
+
+/** Several runs of the same thing as one: calls and seconds add up, percentiles over all calls. */
+export function combineRuns(runs: readonly RunStats[]): RunStats {
+  return summarize(
+    runs.flatMap((r) => r.latenciesMs),
+    runs.reduce((sum, r) => sum + r.seconds, 0),
+  );
+}
+
+function summarize(latencies: number[], seconds: number): RunStats {
   latencies.sort((a, b) => a - b);
-  return { requests: total, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  const requests = latencies.length;
+  return { requests, seconds, perSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), latenciesMs: latencies };
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);

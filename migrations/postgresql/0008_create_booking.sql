@@ -19,6 +19,9 @@
 --
 -- The lock keys are parameters so that infra/postgres/locks.ts stays the one table of advisory
 -- lock keys (the sync takes the same schedule lock exclusively).
+--
+-- The service prepares the call once per connection, so a later change of the parameters or
+-- OUT columns must come as a function with a new name (running replicas keep calling this one).
 create function create_booking(
   p_request_id uuid,                -- idempotency key, or null
   p_request_fingerprint text,       -- what the request asked for, stored with the key
