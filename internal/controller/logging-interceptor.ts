@@ -9,24 +9,27 @@ export type RpcObserver = (method: string, code: string, seconds: number) => voi
  * they carry names and birthdays.
  */
 export function createLoggingInterceptor(log: Logger, observe?: RpcObserver): Interceptor {
+  // Defined once, not per call: every RPC passes through here.
+  const finish = (method: string, started: bigint, code: Code | undefined) => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const name = code === undefined ? "ok" : codeName(code);
+    observe?.(method, name, seconds);
+    const level = code === Code.Internal || code === Code.Unknown ? "error" : "info";
+    log[level]({ rpc: method, code: name, ms: Math.round(seconds * 1e4) / 10 }, "rpc");
+  };
   return (next) => async (req) => {
     const started = process.hrtime.bigint();
     const method = `${req.service.typeName}/${req.method.name}`;
-    /** `code` undefined means OK. */
-    const finish = (code: Code | undefined) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const name = code === undefined ? "ok" : Code[code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase());
-      observe?.(method, name, seconds);
-      const level = code === Code.Internal || code === Code.Unknown ? "error" : "info";
-      log[level]({ rpc: method, code: name, ms: Math.round(seconds * 1e4) / 10 }, "rpc");
-    };
     try {
       const res = await next(req);
-      finish(undefined);
+      finish(method, started, undefined);
       return res;
     } catch (e) {
-      finish(ConnectError.from(e).code);
+      finish(method, started, ConnectError.from(e).code);
       throw e;
     }
   };
 }
+
+/** "NotFound" → "not_found". */
+const codeName = (code: Code) => Code[code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase());

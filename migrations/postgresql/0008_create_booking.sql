@@ -42,22 +42,19 @@ create function create_booking(
   p_event_payload jsonb,            -- BookingCreated without the launch's fields (added below)
   p_schedule_lock bigint,           -- AdvisoryLock.bookingWrites
   p_pad_week_lock_class integer,    -- AdvisoryLock.padWeek
-  -- One row back: `outcome` and what the caller needs to say why.
+  -- One row back: the outcome, the launch booked, and for a refusal what the caller needs to
+  -- say why (few columns: the client parses a row description per call).
   out outcome text,                 -- booked | request_id_used | launchpad_not_found | launchpad_not_active |
                                     -- launch_date_not_ahead | taken_by_spacex | launch_day_taken | launch_full | seat_race_lost
-  out launch_id uuid,
-  out launch_destination text,
-  out launch_capacity integer,
-  out pad_name text,
-  out pad_status text,
-  out pad_time_zone text,
-  out pad_today date,
-  out spacex_launch_id text,
-  out spacex_launch_name text
+  out launch_id uuid,               -- when booked
+  out refusal jsonb                 -- padStatus; padToday, padTimeZone; padName, spacexLaunchId, spacexLaunchName;
+                                    -- launchId with destination or capacity
 ) language plpgsql volatile as $$
 #variable_conflict use_column
 declare
   pad launchpads;
+  pad_today date;
+  blocking record;
   seat launches;
   seated boolean := false;
 begin
@@ -81,11 +78,9 @@ begin
     outcome := 'launchpad_not_found';
     return;
   end if;
-  pad_name := pad.name;
-  pad_status := pad.status;
-  pad_time_zone := pad.time_zone;
   if pad.status <> 'active' then
     outcome := 'launchpad_not_active';
+    refusal := jsonb_build_object('padStatus', pad.status);
     return;
   end if;
 
@@ -93,13 +88,14 @@ begin
   pad_today := (p_now at time zone pad.time_zone)::date;
   if p_launch_date <= pad_today then
     outcome := 'launch_date_not_ahead';
+    refusal := jsonb_build_object('padToday', pad_today, 'padTimeZone', pad.time_zone);
     return;
   end if;
 
   -- Rule 5: SpaceX's hour/day-precision launch on that pad-local day. The range on date_utc
   -- (one day either side covers every zone offset) lets the partial index
   -- spacex_launches_blocking narrow the rows before the exact per-zone comparison.
-  select s.id, s.name into spacex_launch_id, spacex_launch_name
+  select s.id, s.name into blocking
     from spacex_launches s
    where s.launchpad_id = p_launchpad_id
      and s.date_precision in ('hour', 'day')
@@ -109,6 +105,7 @@ begin
    limit 1;
   if found then
     outcome := 'taken_by_spacex';
+    refusal := jsonb_build_object('padName', pad.name, 'spacexLaunchId', blocking.id, 'spacexLaunchName', blocking.name);
     return;
   end if;
 
@@ -133,15 +130,14 @@ begin
     select * into seat from launches l
      where l.launchpad_id = p_launchpad_id and l.launch_date = p_launch_date and l.status = 'scheduled';
     if found then
-      launch_id := seat.id;
-      launch_destination := seat.destination;
-      launch_capacity := seat.capacity;
       if seat.destination <> p_destination then
         outcome := 'launch_day_taken';
+        refusal := jsonb_build_object('launchId', seat.id, 'destination', seat.destination);
         return;
       end if;
       if seat.booked_seats >= seat.capacity then
         outcome := 'launch_full';
+        refusal := jsonb_build_object('launchId', seat.id, 'capacity', seat.capacity);
         return;
       end if;
     end if;
@@ -165,6 +161,4 @@ begin
 
   outcome := 'booked';
   launch_id := seat.id;
-  launch_destination := seat.destination;
-  launch_capacity := seat.capacity;
 end $$;

@@ -11,9 +11,11 @@ const INT8_OID = 20;
  * process's zone; a launch day must stay exactly the text Postgres holds. int8 stays text so
  * sequence values never lose precision.
  */
+const asText = (value: string) => value;
 const types = {
+  // Asked for every column of every result: no allocation here.
   getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === DATE_OID || oid === INT8_OID) return (value: string) => value;
+    if (oid === DATE_OID || oid === INT8_OID) return asText;
     return format === "binary" ? pg.types.getTypeParser(oid, "binary") : pg.types.getTypeParser(oid, "text");
   },
 } as pg.CustomTypesConfig;

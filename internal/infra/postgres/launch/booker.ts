@@ -24,14 +24,8 @@ const CREATE_BOOKING = preparedStatement("create_booking", `select * from create
 interface CreateBookingRow {
   readonly outcome: string;
   readonly launch_id: string | null;
-  readonly launch_destination: string | null;
-  readonly launch_capacity: number | null;
-  readonly pad_name: string | null;
-  readonly pad_status: string | null;
-  readonly pad_time_zone: string | null;
-  readonly pad_today: string | null;
-  readonly spacex_launch_id: string | null;
-  readonly spacex_launch_name: string | null;
+  /** For a refusal, what the caller needs to say why (see the migration). */
+  readonly refusal: Readonly<Record<string, string | number>> | null;
 }
 
 /**
@@ -97,32 +91,35 @@ export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGener
 }
 
 function toOutcome(row: CreateBookingRow): BookOutcome {
-  const launch = () => ({ id: text(row.launch_id), destination: text(row.launch_destination) as Destination, capacity: Number(row.launch_capacity) });
+  const r = row.refusal ?? {};
   switch (row.outcome) {
     case "booked":
-      return { outcome: "booked", launchId: text(row.launch_id) };
+      return { outcome: "booked", launchId: text(row.launch_id, "launch_id") };
     case "request_id_used":
     case "launchpad_not_found":
-    case "destination_used_this_week":
     case "seat_race_lost":
       return { outcome: row.outcome };
     case "launchpad_not_active":
-      return { outcome: "launchpad_not_active", padStatus: text(row.pad_status) as LaunchpadStatus };
+      return { outcome: "launchpad_not_active", padStatus: text(r.padStatus, "padStatus") as LaunchpadStatus };
     case "launch_date_not_ahead":
-      return { outcome: "launch_date_not_ahead", padToday: text(row.pad_today) as CalendarDate, padTimeZone: text(row.pad_time_zone) };
+      return { outcome: "launch_date_not_ahead", padToday: text(r.padToday, "padToday") as CalendarDate, padTimeZone: text(r.padTimeZone, "padTimeZone") };
     case "taken_by_spacex":
-      return { outcome: "taken_by_spacex", padName: text(row.pad_name), spacexLaunch: { id: text(row.spacex_launch_id), name: text(row.spacex_launch_name) } };
+      return {
+        outcome: "taken_by_spacex",
+        padName: text(r.padName, "padName"),
+        spacexLaunch: { id: text(r.spacexLaunchId, "spacexLaunchId"), name: text(r.spacexLaunchName, "spacexLaunchName") },
+      };
     case "launch_day_taken":
-      return { outcome: "launch_day_taken", launch: launch() };
+      return { outcome: "launch_day_taken", launch: { id: text(r.launchId, "launchId"), destination: text(r.destination, "destination") as Destination } };
     case "launch_full":
-      return { outcome: "launch_full", launch: launch() };
+      return { outcome: "launch_full", launch: { id: text(r.launchId, "launchId"), capacity: Number(r.capacity) } };
     default:
       throw new Error(`create_booking returned an unknown outcome: ${row.outcome}`);
   }
 }
 
-/** A column create_booking always sets for the outcome at hand. */
-function text(value: string | null): string {
-  if (value === null) throw new Error("create_booking left out a column its outcome needs");
+/** A value create_booking always sets for the outcome at hand. */
+function text(value: string | number | null | undefined, name: string): string {
+  if (typeof value !== "string") throw new Error(`create_booking left out ${name}`);
   return value;
 }
