@@ -21,6 +21,7 @@ import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 import { ownCpuMs, processCpuMs } from "./cpu.js";
 import { createBookingLoadClient } from "./grpc-load-client.js";
+import { buildDist, PRODUCTION_SERVER } from "./production-server.js";
 import { combineRuns, fmt, line, measure, percentile, type RunStats } from "./stats.js";
 
 const PAD_IDS = [PADS.cape, PADS.kennedy, PADS.vandenberg];
@@ -86,14 +87,16 @@ async function rawCreateBooking(pool: pg.Pool, i: number, offsetDays: number): P
 
 export async function runBookingBench(): Promise<void> {
   const db = await createTestDatabase();
-  // The service runs as its own process, as in production; this process is only the client.
-  // Per-RPC info logs are off so the client does not spend its time collecting them.
-  // The profile is written when the service exits (stop() below).
+  // The service runs as its own process, as the image runs it (compiled, same node flags); this
+  // process is only the client. Per-RPC info logs are off so the client does not spend its time
+  // collecting them. BENCH_CPU_PROF's profile is written when the service exits (stop() below).
+  buildDist();
   const profileDir = process.env.BENCH_CPU_PROF;
   const service = await startServiceProcess({
     dsn: db.dsn,
     env: { LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
-    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx"] : undefined,
+    script: PRODUCTION_SERVER.script,
+    nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...PRODUCTION_SERVER.nodeArgs],
   });
   // The baseline's connections get the same size and session settings as the service's pool.
   const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });

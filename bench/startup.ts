@@ -10,7 +10,7 @@
  * after that run has been recorded. RSS counts the whole process tree (tsx's esbuild helper
  * included).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { freePort } from "../pkg/free-port.js";
@@ -18,6 +18,7 @@ import { TEST_JWT_SECRET } from "../internal/testkit/auth.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { REPO_ROOT } from "../internal/testkit/processes.js";
 import { startPubsubEmulator } from "../internal/testkit/pubsub-emulator.js";
+import { buildDist, PRODUCTION_SERVER } from "./production-server.js";
 const line = (text: string): void => console.log(text);
 
 const RUNS = 3;
@@ -26,7 +27,7 @@ const TARGET_RSS_MB = 120;
 /** How long the process sits idle after its start-up work before RSS is read. */
 const IDLE_MS = 3_000;
 /** The production command of the Dockerfile (`npm start` runs the same). */
-export const SERVER_ARGS = ["--max-semi-space-size=8", "dist/cmd/server.js"];
+export const SERVER_ARGS = [...PRODUCTION_SERVER.nodeArgs, PRODUCTION_SERVER.script];
 
 interface Sample {
   readonly readyMs: number;
@@ -148,7 +149,7 @@ function report(name: string, samples: readonly Sample[], base?: Sample, checked
 export async function runStartupBench(): Promise<void> {
   line(`node ${process.version}; building dist/ (npm run build)`);
   const t0 = performance.now();
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+  buildDist();
   line(`build ${(performance.now() - t0).toFixed(0)} ms`);
 
   const db = await createTestDatabase();
