@@ -13,7 +13,8 @@ export function createCreateBooking(deps: { uow: LaunchUnitOfWork; booker: Booke
   return async (request: BookingRequest): Promise<Booking> => {
     const now = deps.clock();
     const req = validateBookingRequest(request, now);
-    const fingerprint = requestFingerprint(req);
+    // Only an idempotency key needs the fingerprint (stored with it, compared on a retry).
+    const fingerprint = req.requestId ? requestFingerprint(req) : undefined;
     const draft: Omit<Booking, "launchId"> = {
       id: deps.ids(),
       launchpadId: req.launchpadId,
@@ -30,7 +31,7 @@ export function createCreateBooking(deps: { uow: LaunchUnitOfWork; booker: Booke
     };
     const result: BookOutcome = await deps.booker.book({
       booking: draft,
-      fingerprint: req.requestId ? fingerprint : undefined,
+      fingerprint,
       newLaunchId: deps.ids(),
       capacity: deps.launchCapacity,
       now,
