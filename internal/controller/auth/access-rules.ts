@@ -46,5 +46,11 @@ export function createAccessRules(opts: { services: readonly DescService[]; publ
       else table.set(methodKey(method), rule);
     }
   }
-  return { rule: (method) => table.get(methodKey(method)), problems };
+  // Asked on every call: remember each descriptor's rule instead of building its key again.
+  const byMethod = new WeakMap<DescMethod, AccessRule | undefined>();
+  const rule = (method: DescMethod) => {
+    if (!byMethod.has(method)) byMethod.set(method, table.get(methodKey(method)));
+    return byMethod.get(method);
+  };
+  return { rule, problems };
 }
