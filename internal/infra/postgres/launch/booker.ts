@@ -14,7 +14,7 @@ import type { Database } from "../schema.js";
 import { runTransaction } from "../unit-of-work.js";
 
 /**
- * The whole booking is the create_booking function (migrations/postgresql/0008_create_booking.sql)
+ * The whole booking is the create_booking function (migrations/postgresql/0011_create_booking.sql)
  * called in autocommit: one round trip, no BEGIN/COMMIT. The text is fixed, so it is compiled
  * once here instead of being built by Kysely on every call, and prepared once per connection.
  */
