@@ -1,12 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
+import { armBodyTimeout } from "./body-timeout.js";
 import { sniffConnection } from "./sniff-connection.js";
 
 /** A Node request handler that serves both protocols, such as `connectNodeAdapter(...)`. */
 export type H2cHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
 
-/** Timeouts of {@link createH2cServer}; all in milliseconds. */
+/** Timeouts (in milliseconds) and limits of {@link createH2cServer}. */
 export interface H2cServerOptions {
   /** Time for a new connection to send enough bytes to pick a protocol; default 5 s. */
   readonly sniffTimeoutMs?: number;
@@ -22,7 +23,21 @@ export interface H2cServerOptions {
    * quiet (a health Watch) are never cut. Default 5 min.
    */
   readonly idleTimeoutMs?: number;
-  /** Options for the HTTP/2 server, e.g. `settings: { maxConcurrentStreams: 100 }`. */
+  /**
+   * HTTP/2: a stream whose request body is still open and on which nothing moved for this long is
+   * reset (RST_STREAM CANCEL); default 30 s. HTTP/1.1 bodies are bounded by `requestTimeoutMs`.
+   */
+  readonly bodyTimeoutMs?: number;
+  /** HTTP/2: streams one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); default 100. */
+  readonly maxConcurrentStreams?: number;
+  /**
+   * Requests in flight over all connections; default 1,000. Past it an HTTP/2 stream is refused
+   * (RST_STREAM REFUSED_STREAM, which clients may retry safely) and HTTP/1.1 answers 503.
+   */
+  readonly maxActiveRequests?: number;
+  /** Open TCP connections (HTTP/2 sessions included); more are closed at once. Default 1,000. */
+  readonly maxConnections?: number;
+  /** Other options for the HTTP/2 server; `settings.maxConcurrentStreams` wins over `maxConcurrentStreams`. */
   readonly http2?: http2.ServerOptions;
 }
 
@@ -52,6 +67,8 @@ export interface H2cServer {
 export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}): H2cServer {
   const idleTimeoutMs = opts.idleTimeoutMs ?? 300_000;
   const headersTimeoutMs = opts.headersTimeoutMs ?? 10_000;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? 30_000;
+  const maxActiveRequests = opts.maxActiveRequests ?? 1_000;
   const sockets = new Set<Socket>();
   const undecided = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
@@ -62,8 +79,10 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
   let closing: Promise<void> | undefined;
 
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
-    active++;
     const h1 = req.httpVersionMajor === 1 ? (res as ServerResponse) : undefined;
+    if (active >= maxActiveRequests) return refuse(req, res);
+    active++;
+    if (!h1) armBodyTimeout((req as Http2ServerRequest).stream, bodyTimeoutMs);
     if (h1) {
       h1Responses.add(h1);
       if (draining) h1.setHeader("connection", "close");
@@ -97,7 +116,10 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
   // 'listening'. This server never listens itself (sockets arrive via 'connection'), so start it.
   h1Server.emit("listening");
 
-  const h2Server = http2.createServer(opts.http2 ?? {}, onRequest);
+  const h2Server = http2.createServer(
+    { ...opts.http2, settings: { maxConcurrentStreams: opts.maxConcurrentStreams ?? 100, ...opts.http2?.settings } },
+    onRequest,
+  );
   h2Server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -119,6 +141,8 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
       (protocol === "h2" ? h2Server : h1Server).emit("connection", socket);
     });
   });
+
+  tcp.maxConnections = opts.maxConnections ?? 1_000;
 
   return {
     listen: (port, host) =>
@@ -150,6 +174,19 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
     },
     whenIdle: () => new Promise<void>((resolve) => (active === 0 ? resolve() : idleWaiters.add(resolve))),
   };
+}
+
+/**
+ * Turns a request away without running the handler: HTTP/2 refuses the stream, which tells the
+ * client nothing was processed; HTTP/1.1 answers 503 and closes the connection.
+ */
+function refuse(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
+  if (req.httpVersionMajor !== 1) {
+    (req as Http2ServerRequest).stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    return;
+  }
+  res.writeHead(503, { "content-type": "text/plain", "retry-after": "1", connection: "close" });
+  res.end("server busy\n");
 }
 
 /** Sends GOAWAY to a session that has had no open stream for `idleMs`. */
