@@ -56,6 +56,22 @@ describe("config", () => {
     }
   });
 
+  it("reads CORS origins as a comma-separated list or a YAML list, none by default", () => {
+    assert.deepEqual(loadConfig({ env: {} }).http.corsAllowedOrigins, []);
+    const fromEnv = loadConfig({ env: { CORS_ALLOWED_ORIGINS: " https://app.example.com , http://localhost:5173" } });
+    assert.deepEqual(fromEnv.http.corsAllowedOrigins, ["https://app.example.com", "http://localhost:5173"]);
+    const fromFile = loadConfig({ path: yamlFile("http:\n  cors_allowed_origins: [https://a.example, https://b.example:8443]\n"), env: {} });
+    assert.deepEqual(fromFile.http.corsAllowedOrigins, ["https://a.example", "https://b.example:8443"]);
+    assert.deepEqual(loadConfig({ env: { CORS_ALLOWED_ORIGINS: "*" } }).http.corsAllowedOrigins, ["*"]);
+    for (const bad of ["https://app.example.com/", "app.example.com", "ftp://x.example", "https://x.example/path"]) {
+      assert.throws(
+        () => loadConfig({ env: { CORS_ALLOWED_ORIGINS: bad } }),
+        (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.includes("CORS_ALLOWED_ORIGINS") && p.includes(bad)),
+        bad,
+      );
+    }
+  });
+
   it("reports a missing or broken file as a problem", () => {
     assert.throws(() => loadConfig({ path: "/nonexistent/config.yaml", env: {} }), ConfigError);
     assert.throws(() => loadConfig({ path: yamlFile("http: [unclosed"), env: {} }), ConfigError);

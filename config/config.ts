@@ -5,7 +5,13 @@ import { parseDuration } from "./duration.js";
 /** Frozen service configuration. Only this module reads process.env. */
 export interface Config {
   readonly app: { readonly name: string; readonly version: string; readonly logLevel: LogLevel };
-  readonly http: { readonly port: number };
+  readonly http: {
+    readonly port: number;
+    /** An HTTP/2 request body that stops arriving is cancelled after this long. */
+    readonly bodyTimeoutMs: number;
+    /** Browser origins allowed to call the API (CORS); empty allows none, `*` any. */
+    readonly corsAllowedOrigins: readonly string[];
+  };
   readonly grpc: { readonly port: number };
   readonly postgres: { readonly dsn: string | undefined; readonly poolMax: number; readonly dataDir: string };
   readonly orchestrator: { readonly intervalMs: number };
@@ -142,6 +148,23 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     return v.replace(/\/+$/, "");
   };
 
+  /** Comma-separated origins (`https://app.example.com`), or `*`; empty means none. */
+  const origins = (key: string, envName: string): string[] => {
+    const list = (raw(key, envName) ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+    for (const o of list) {
+      if (o === "*") continue;
+      let origin: string | undefined;
+      try {
+        const u = new URL(o);
+        if (u.protocol === "http:" || u.protocol === "https:") origin = u.origin;
+      } catch {
+        origin = undefined;
+      }
+      if (origin !== o) problems.push(`${where(key, envName)} must list origins like https://app.example.com (scheme, host, optional port, no path), got "${o}"`);
+    }
+    return list;
+  };
+
   const logLevel = str("app.log_level", "LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const emulatorHost = optional("pubsub.emulator_host", "PUBSUB_EMULATOR_HOST");
@@ -168,7 +191,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
 
   const config: Config = {
     app: { name: str("app.name", "APP_NAME", "spacet"), version: str("app.version", "APP_VERSION", "0.0.0"), logLevel: logLevel as LogLevel },
-    http: { port: int("http.port", "HTTP_PORT", 8080, 0, 65535) },
+    http: {
+      port: int("http.port", "HTTP_PORT", 8080, 0, 65535),
+      bodyTimeoutMs: duration("http.body_timeout", "HTTP_BODY_TIMEOUT", "30s"),
+      corsAllowedOrigins: origins("http.cors_allowed_origins", "CORS_ALLOWED_ORIGINS"),
+    },
     grpc: { port: int("grpc.port", "GRPC_PORT", 8081, 0, 65535) },
     postgres: {
       dsn: postgresDsn,
