@@ -1,0 +1,1 @@
+export { type ConnectAdapterOptions, createConnectAdapter, type NodeHandlerFn } from "./connect-adapter.js";
