@@ -1,0 +1,2 @@
+export { type CorsOptions, createCors } from "./cors.js";
+export { hasDotSegment, rejectDotSegments } from "./dot-segments.js";
