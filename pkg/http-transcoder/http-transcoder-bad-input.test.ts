@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { BookingService, BookingStatus } from "../../gen/spacet/v1/booking_pb.js";
@@ -166,24 +167,57 @@ describe("http transcoder bad input", () => {
     });
   }
 
-  it("rejects a streamed (chunked) body over the limit without reading it all, and closes the connection", async () => {
+  /** A chunked body of `total` bytes of spaces; `sent()` tells how much the server pulled. */
+  const streamedBody = (total: number) => {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent >= 64 * 1024) return controller.close();
+        if (sent >= total) return controller.close();
         sent += 512;
         controller.enqueue(new Uint8Array(512).fill(0x20));
       },
     });
-    const res = await fetch(h.server.url + "/v1/bookings", {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json" },
-      duplex: "half",
-    } as RequestInit);
+    return { body, sent: () => sent };
+  };
+  const post = (url: string, body: RequestInit["body"]) =>
+    fetch(url + "/v1/bookings", { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+
+  it("reads a streamed (chunked) body over the limit to its end before answering 400, and keeps the connection", async () => {
+    const streamed = streamedBody(64 * 1024);
+    const res = await post(h.server.url, streamed.body);
     assert.equal(res.status, 400);
-    assert.equal(res.headers.get("connection"), "close");
+    assert.equal(streamed.sent(), 64 * 1024, "the whole body was read (and dropped)");
+    assert.equal(res.headers.get("connection"), "keep-alive");
     assert.match(((await res.json()) as { message: string }).message, /exceeds the limit of 1024 bytes/);
+  });
+
+  it("answers 400 and closes the connection without waiting for the rest once a body goes past drainBodyBytes", async () => {
+    const small = await start({ maxBodyBytes: 1024, drainBodyBytes: 8 * 1024 });
+    try {
+      // 16 KiB of a chunked body that never ends: the answer must come anyway.
+      const socket = net.connect(Number(new URL(small.server.url).port), "127.0.0.1");
+      const answer = new Promise<string>((resolve) => {
+        let text = "";
+        socket.setEncoding("utf8").on("data", (c: string) => (text += c));
+        socket.on("close", () => resolve(text));
+      });
+      const chunk = `200\r\n${" ".repeat(512)}\r\n`;
+      socket.write(`POST /v1/bookings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.repeat(32)}`);
+      const text = await answer;
+      assert.match(text, /^HTTP\/1\.1 400 /);
+      assert.match(text, /\r\nconnection: close\r\n/i);
+      const declared = await small.call("POST", "/v1/bookings", "x".repeat(16 * 1024));
+      assert.equal(declared.status, 400);
+      assert.equal(declared.headers.get("connection"), "close");
+    } finally {
+      await small.server.close();
+    }
+  });
+
+  it("lets fetch read the 400 for a body of several MiB every time (no EPIPE)", async () => {
+    const huge = JSON.stringify({ ...validBooking, firstName: "A".repeat(3 * 1024 * 1024) });
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => post(h.server.url, huge).then((r) => r.text().then(() => r.status))));
+    assert.deepEqual(statuses, Array(20).fill(400));
   });
 
   it("rejects an oversized body over h2c too", async () => {

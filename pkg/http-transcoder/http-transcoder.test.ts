@@ -73,10 +73,24 @@ describe("http transcoder over the booking API", () => {
     assert.deepEqual(violation.field.elements[0], { fieldNumber: 1, fieldName: "first_name", fieldType: "TYPE_STRING" });
   });
 
+  it("answers HEAD on a GET route with the GET status and headers and no body", async () => {
+    const created = await h.call("POST", "/v1/bookings", validBooking);
+    const path = `/v1/bookings/${created.body.booking.ticketId}`;
+    const get = await fetch(h.server.url + path);
+    const head = await fetch(h.server.url + path, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-type"), get.headers.get("content-type"));
+    assert.equal(head.headers.get("content-length"), get.headers.get("content-length"));
+    assert.equal(await head.text(), "");
+    assert.ok((await get.text()).length > 0);
+    const missing = await fetch(h.server.url + "/v1/bookings/3f2b1c4d-0000-4000-8000-000000000000", { method: "HEAD" });
+    assert.equal(missing.status, 404);
+  });
+
   it("answers 405 with Allow for a known path and an unknown method, and leaves unknown paths to the caller", async () => {
     const res = await h.call("PUT", "/v1/bookings");
     assert.equal(res.status, 405);
-    assert.equal(res.headers.get("allow"), "GET, POST");
+    assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
     assert.equal(res.body.code, Code.Unimplemented);
     const unknown = await h.call("GET", "/v1/rockets");
     assert.equal(unknown.status, 404);

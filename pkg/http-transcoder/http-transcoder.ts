@@ -25,6 +25,12 @@ export interface HttpTranscoderOptions {
   readonly prefix?: string;
   /** Largest request body read, in bytes; default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * A body over `maxBodyBytes` is still read (and dropped) up to this many bytes before the 400
+   * is answered, so clients that send the whole body before reading the answer see it; default
+   * 8 MiB. Larger bodies get the 400 at once and the connection is closed.
+   */
+  readonly drainBodyBytes?: number;
   /** Extra types for `google.protobuf.Any` fields and error details. */
   readonly registry?: Registry;
   /** Accept `"female"`, `"Asteroid belt"`... for enum values; see createLenientEnums. */
@@ -79,10 +85,11 @@ export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscode
   const registry = createRegistry(...(opts.registry ? [opts.registry] : []), file_buf_validate_validate, file_google_rpc_error_details, file_google_rpc_status);
   const normalize = opts.lenientEnums ? createLenientEnums() : undefined;
   const maxBodyBytes = opts.maxBodyBytes ?? MIB;
+  const drainBodyBytes = Math.max(maxBodyBytes, opts.drainBodyBytes ?? 8 * MIB);
   const forwardHeaders = (opts.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase());
 
   async function call(route: Route, req: TranscoderRequest, res: TranscoderResponse, url: URL, values: string[]): Promise<JsonValue> {
-    const body = await readJsonBody(req, maxBodyBytes);
+    const body = await readJsonBody(req, maxBodyBytes, drainBodyBytes);
     const input = buildRequest(route, { body, pathValues: values, query: url.searchParams }, registry, normalize);
     const headers = new Headers();
     for (const name of forwardHeaders) {
@@ -108,10 +115,12 @@ export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscode
     }
     if (opts.prefix !== undefined && !url.pathname.startsWith(opts.prefix)) return false;
     try {
-      const match = table.match(req.method ?? "GET", url.pathname);
+      // HEAD is GET without the body (RFC 9110 §9.3.2): same route, same headers; node drops the body.
+      const match = table.match(req.method === "HEAD" ? "GET" : (req.method ?? "GET"), url.pathname);
       if (match.kind === "none") return false;
       if (match.kind === "method-not-allowed") {
-        throw new HttpError(405, Code.Unimplemented, `method ${req.method} not allowed for ${url.pathname}`, { allow: match.allow.join(", ") });
+        const allow = match.allow.includes("GET") ? [...match.allow, "HEAD"].sort() : match.allow;
+        throw new HttpError(405, Code.Unimplemented, `method ${req.method} not allowed for ${url.pathname}`, { allow: allow.join(", ") });
       }
       send(res, 200, {}, await call(match.route, req, res, url, match.values));
     } catch (e) {

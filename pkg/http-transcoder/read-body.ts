@@ -12,8 +12,11 @@ export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
  * Reads and parses a JSON request body, never buffering more than `maxBytes`. Returns undefined
  * for an empty body, so `POST /v1/x:cancel` works without `{}`.
  *
- * - Too large (declared or actual): 400 INVALID_ARGUMENT naming the limit. Reading stops at the
- *   limit; the caller answers at once and closes the connection.
+ * - Too large (declared or actual): 400 INVALID_ARGUMENT naming the limit. The rest of the body
+ *   is read and thrown away, up to `drainBytes` in all, before the error is answered: a client
+ *   (fetch) still writing its body when the answer arrives and the connection closes sees a
+ *   failed write (EPIPE) instead of the 400. A body declared or found larger than `drainBytes`
+ *   is not waited for; the error asks the caller to close the connection.
  * - Content-Type: absent or JSON (`application/json`, `*\/*+json`) is accepted, and so are the
  *   types tools send when nobody set one (`curl -d` sends `application/x-www-form-urlencoded`;
  *   `text/plain`, `*\/*`): like grpc-gateway's wildcard marshaler, the body is read as JSON.
@@ -21,10 +24,10 @@ export type BodySource = Readable & { readonly headers: IncomingHttpHeaders };
  *   INVALID_ARGUMENT), the HTTP status clients and proxies expect for this case.
  * - Invalid UTF-8 or malformed JSON: INVALID_ARGUMENT with the parser's reason.
  */
-export async function readJsonBody(req: BodySource, maxBytes: number): Promise<JsonValue | undefined> {
+export async function readJsonBody(req: BodySource, maxBytes: number, drainBytes = maxBytes): Promise<JsonValue | undefined> {
   const declared = Number(req.headers["content-length"]);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readLimited(req, maxBytes);
+  if (declared > drainBytes) throw tooLarge(maxBytes, true);
+  const bytes = await readLimited(req, maxBytes, drainBytes);
   if (bytes.length === 0) return undefined;
   checkContentType(req.headers["content-type"]);
   let text: string;
@@ -42,7 +45,8 @@ export async function readJsonBody(req: BodySource, maxBytes: number): Promise<J
 }
 
 /** 400 rather than 413 so the status matches the INVALID_ARGUMENT code, as for any other bad input. */
-const tooLarge = (maxBytes: number): HttpError => new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, true);
+const tooLarge = (maxBytes: number, closeConnection: boolean): HttpError =>
+  new HttpError(400, Code.InvalidArgument, `request body exceeds the limit of ${maxBytes} bytes`, {}, closeConnection);
 
 /** What clients send when the caller set no type: read as JSON rather than refused. */
 const TOOL_DEFAULTS = new Set(["application/x-www-form-urlencoded", "text/plain", "*/*"]);
@@ -59,7 +63,8 @@ function checkContentType(header: string | undefined): void {
   throw new HttpError(415, Code.InvalidArgument, `unsupported content-type "${header}": send application/json (UTF-8)`);
 }
 
-function readLimited(req: Readable, maxBytes: number): Promise<Buffer> {
+/** Keeps up to `maxBytes`; past that counts (and drops) bytes until `drainBytes`, then gives up. */
+function readLimited(req: Readable, maxBytes: number, drainBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -71,17 +76,19 @@ function readLimited(req: Readable, maxBytes: number): Promise<Buffer> {
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBytes) {
+      if (size > drainBytes) {
         done();
         req.pause();
-        reject(tooLarge(maxBytes));
+        reject(tooLarge(maxBytes, true));
         return;
       }
-      chunks.push(chunk);
+      if (size > maxBytes) chunks.length = 0;
+      else chunks.push(chunk);
     };
     const onEnd = (): void => {
       done();
-      resolve(Buffer.concat(chunks, size));
+      if (size > maxBytes) reject(tooLarge(maxBytes, false));
+      else resolve(Buffer.concat(chunks, size));
     };
     const onFail = (e: Error): void => {
       done();
