@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { createRegistry } from "@bufbuild/protobuf";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { type ConnectRouter, cors as connectCors, type Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { sql } from "kysely";
 import type { Logger } from "pino";
@@ -12,7 +11,9 @@ import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_p
 import { HealthCheckResponse_ServingStatus as Serving } from "../gen/grpc/health/v1/health_pb.js";
 import { createHealthService } from "../pkg/grpc-health/index.js";
 import { registerReflection } from "../pkg/grpc-reflection/index.js";
+import { createConnectAdapter } from "../pkg/connect-adapter/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
+import { createCors, rejectDotSegments } from "../pkg/http-edge/index.js";
 import { createHttpTranscoder } from "../pkg/http-transcoder/index.js";
 import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { createAccessRules } from "../internal/controller/auth/access-rules.js";
@@ -72,7 +73,17 @@ export async function startService(config: Config, log: Logger): Promise<Running
   });
 
   const openApi = createOpenApiRoute();
+  const cors = createCors({
+    allowedOrigins: config.http.corsAllowedOrigins,
+    // Connect's (POST, GET) plus the REST gateway's; a method no route serves still answers 405.
+    allowedMethods: [...connectCors.allowedMethods, "HEAD", "PUT", "PATCH", "DELETE"],
+    // Connect's plus what the REST gateway passes on to the RPC.
+    allowedHeaders: [...connectCors.allowedHeaders, "Authorization", "X-Request-Id", "Traceparent"],
+    exposedHeaders: [...connectCors.exposedHeaders, "Retry-After", "WWW-Authenticate"],
+  });
+
   const handler = (req: Req, res: Res) => {
+    if (rejectDotSegments(req, res) || cors(req, res)) return;
     probes(req, res).then(
       (handled) => {
         if (handled || openApi(req, res)) return;
@@ -88,8 +99,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     );
   };
 
-  const http = createH2cServer(handler);
-  const grpc = createH2cServer(handler);
+  const http = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
+  const grpc = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
   const httpAddress = await http.listen(config.http.port, "0.0.0.0");
   const grpcAddress = await grpc.listen(config.grpc.port, "0.0.0.0");
   log.info({ httpPort: httpAddress.port, grpcPort: grpcAddress.port }, "listening");
@@ -130,8 +141,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync, identity);
     // First is outermost: log every call, map errors, check the caller, then validate closest
     // to the handler (an anonymous caller learns nothing about a protected method's input rules).
+    const logging = createLoggingInterceptor(log.child({ component: "rpc" }));
     const interceptors: Interceptor[] = [
-      createLoggingInterceptor(log.child({ component: "rpc" })),
+      logging,
       createErrorsInterceptor(log.child({ component: "rpc" })),
       createAuthInterceptor({ rules: access, tokens: identity.tokens }),
       createValidateInterceptor(),
@@ -147,7 +159,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details),
       contextValues,
     });
-    api = connectNodeAdapter({
+    api = createConnectAdapter({
       routes: (router: ConnectRouter) => {
         routes(router);
         health.register(router);
@@ -155,6 +167,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       },
       interceptors,
       contextValues,
+      // Requests Connect cannot decode never reach `interceptors`; they are logged all the same.
+      failureInterceptors: [logging],
       readMaxBytes: 1024 * 1024,
       fallback: (req, res) => {
         void rest(req, res).then((handled) => {

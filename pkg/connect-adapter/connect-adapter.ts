@@ -33,6 +33,8 @@ export interface ConnectAdapterOptions extends ConnectRouterOptions {
    * message and a `next` that throws the RPC's error, so logging and metrics see every RPC.
    */
   readonly failureInterceptors?: readonly Interceptor[];
+  /** Context values for each request, as `connectNodeAdapter({ contextValues })` gives them (e.g. the client's address). */
+  readonly contextValues?: (req: IncomingMessage | Http2ServerRequest) => ContextValues;
 }
 
 /** Set by the outermost interceptor: the RPC reached the interceptors, so they saw its outcome. */
@@ -68,10 +70,12 @@ export function createConnectAdapter(options: ConnectAdapterOptions): NodeHandle
       res.end();
       return;
     }
-    const contextValues = createContextValues();
+    const contextValues = options.contextValues?.(req) ?? createContextValues();
     const uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     void handler(uReq)
-      .then((uRes) => (contextValues.get(reachedInterceptors) ? uRes : answerEarlyFailure(handler, uReq, uRes, contextValues, options.failureInterceptors ?? [])))
+      .then((uRes) =>
+        contextValues.get(reachedInterceptors) ? uRes : answerEarlyFailure(handler, uReq, uRes, contextValues, options.failureInterceptors ?? []),
+      )
       .then((uRes) => universalResponseToNodeResponse(uRes, res))
       // The client went away mid-answer: nothing left to tell anyone.
       .catch(() => undefined);
@@ -102,10 +106,7 @@ async function answerEarlyFailure(
     contextValues,
     message: create(handler.method.input),
   };
-  const fail = failureInterceptors.reduceRight(
-    (next, interceptor) => interceptor(next),
-    (() => Promise.reject(error)) as Parameters<Interceptor>[0],
-  );
+  const fail = failureInterceptors.reduceRight((next, interceptor) => interceptor(next), (() => Promise.reject(error)) as Parameters<Interceptor>[0]);
   await fail(observed).catch(() => undefined);
   return failure.withCode(code);
 }
