@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import http2, { type IncomingHttpHeaders } from "node:http2";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
@@ -91,6 +92,17 @@ describe("connect adapter", () => {
     assert.equal(big.status, 429);
     assert.equal(((await big.json()) as { code: string }).code, "resource_exhausted");
     assert.deepEqual(failures.splice(0), ["Check ResourceExhausted"]);
+  });
+
+  it("answers 400 to an HTTP/1.0 call without a Host header instead of leaving it hanging", async () => {
+    const socket = net.connect(port, "127.0.0.1");
+    const answer = new Promise<string>((resolve) => {
+      let text = "";
+      socket.setEncoding("utf8").on("data", (c: string) => (text += c));
+      socket.on("close", () => resolve(text));
+    });
+    socket.write(`POST ${CHECK} HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+    assert.match(await answer, /^HTTP\/1\.1 400 /);
   });
 
   it("answers gRPC calls to unknown methods with UNIMPLEMENTED and leaves other unknown paths to the fallback", async () => {

@@ -71,7 +71,15 @@ export function createConnectAdapter(options: ConnectAdapterOptions): NodeHandle
       return;
     }
     const contextValues = options.contextValues?.(req) ?? createContextValues();
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
+    let uReq: UniversalServerRequest;
+    try {
+      uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
+    } catch {
+      // An HTTP/1.0 request without a Host header has no URL to build: bad input, not a hang.
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end("a Host header is required\n");
+      return;
+    }
     void handler(uReq)
       .then((uRes) =>
         contextValues.get(reachedInterceptors) ? uRes : answerEarlyFailure(handler, uReq, uRes, contextValues, options.failureInterceptors ?? []),
