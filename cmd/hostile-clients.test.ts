@@ -79,7 +79,9 @@ describe("the protocol edge holds against hostile clients", () => {
     const before = rssMiB(pid);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
-    const attacker = spawnScript("internal/testkit/quiet-streams-client.ts", { args: [sut.service.grpcUrl, "8000", "/spacet.v1.LaunchpadService/ListLaunchpads"] });
+    const attacker = spawnScript("internal/testkit/quiet-streams-client.ts", {
+      args: [sut.service.grpcUrl, "8000", "/spacet.v1.LaunchpadService/ListLaunchpads"],
+    });
     try {
       const opened = await attacker.waitForLine(/^opened /);
       assert.match(opened, /maxConcurrentStreams=100$/, "at most 100 streams per connection");
@@ -121,11 +123,19 @@ describe("the protocol edge holds against hostile clients", () => {
         assert.equal(get.status, 400);
         assert.equal(((await get.json()) as { code: string }).code, "invalid_argument");
 
-        const overGrpc = await h2(sut.service.grpcUrl, { ":method": "POST", ":path": GET_BOOKING, "content-type": "application/grpc", te: "trailers" }, envelope(body));
+        const overGrpc = await h2(
+          sut.service.grpcUrl,
+          { ":method": "POST", ":path": GET_BOOKING, "content-type": "application/grpc", te: "trailers" },
+          envelope(body),
+        );
         assert.equal(overGrpc.headers[":status"], 200);
         assert.equal(overGrpc.trailers["grpc-status"] ?? overGrpc.headers["grpc-status"], String(Code.InvalidArgument));
 
-        const web = await fetch(`${sut.service.httpUrl}${GET_BOOKING}`, { method: "POST", headers: { "content-type": "application/grpc-web+proto" }, body: envelope(body) });
+        const web = await fetch(`${sut.service.httpUrl}${GET_BOOKING}`, {
+          method: "POST",
+          headers: { "content-type": "application/grpc-web+proto" },
+          body: envelope(body),
+        });
         const answer = Buffer.from(await web.arrayBuffer());
         assert.equal(answer[0], 0x80, "a trailer envelope");
         assert.match(answer.subarray(5).toString(), new RegExp(`grpc-status: ${Code.InvalidArgument}\\r\\n`));
@@ -154,12 +164,16 @@ describe("the protocol edge holds against hostile clients", () => {
       assert.equal(res.status, 400, `${method} ${path}: ${res.body}`);
       assert.equal((JSON.parse(res.body) as { code: number }).code, 3);
     }
-    const overGrpc = await h2(sut.service.grpcUrl, {
-      ":method": "POST",
-      ":path": "/spacet.v1.SyncService/%2e%2e/spacet.v1.SyncService/RunSync",
-      "content-type": "application/grpc",
-      te: "trailers",
-    }, envelope(new Uint8Array()));
+    const overGrpc = await h2(
+      sut.service.grpcUrl,
+      {
+        ":method": "POST",
+        ":path": "/spacet.v1.SyncService/%2e%2e/spacet.v1.SyncService/RunSync",
+        "content-type": "application/grpc",
+        te: "trailers",
+      },
+      envelope(new Uint8Array()),
+    );
     assert.equal(overGrpc.headers[":status"], 400);
     assert.doesNotMatch(sut.service.process.stdout(), /SyncService\/RunSync/, "no RunSync reached the service");
     assert.doesNotMatch(sut.service.process.stdout(), /"trigger":"manual"/, "no sync was forced");
@@ -250,7 +264,13 @@ describe("the protocol edge holds against hostile clients", () => {
     try {
       for (const path of ["/spacet.v1.Nope/Nothing", "/spacet.v1.BookingService/Nothing"]) {
         const err = await new Promise<grpc.ServiceError | null>((resolve) =>
-          client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (e) => resolve(e)),
+          client.makeUnaryRequest(
+            path,
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            Buffer.alloc(0),
+            (e) => resolve(e),
+          ),
         );
         assert.equal(err?.code, grpc.status.UNIMPLEMENTED, `${path}: ${err?.message}`);
       }

@@ -150,7 +150,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
 
   /** Comma-separated origins (`https://app.example.com`), or `*`; empty means none. */
   const origins = (key: string, envName: string): string[] => {
-    const list = (raw(key, envName) ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+    const list = (raw(key, envName) ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== "");
     for (const o of list) {
       if (o === "*") continue;
       let origin: string | undefined;
@@ -160,7 +163,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       } catch {
         origin = undefined;
       }
-      if (origin !== o) problems.push(`${where(key, envName)} must list origins like https://app.example.com (scheme, host, optional port, no path), got "${o}"`);
+      if (origin !== o)
+        problems.push(`${where(key, envName)} must list origins like https://app.example.com (scheme, host, optional port, no path), got "${o}"`);
     }
     return list;
   };

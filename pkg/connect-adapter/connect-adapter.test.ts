@@ -10,16 +10,19 @@ import { createH2cServer } from "../h2c-server/index.js";
 import { createConnectAdapter } from "./connect-adapter.js";
 
 /** Records `<method> <code>` for every RPC an interceptor saw finish. */
-const recorder = (seen: string[]): Interceptor => (next) => async (req) => {
-  try {
-    const res = await next(req);
-    seen.push(`${req.method.name} ok`);
-    return res;
-  } catch (e) {
-    seen.push(`${req.method.name} ${Code[ConnectError.from(e).code]}`);
-    throw e;
-  }
-};
+const recorder =
+  (seen: string[]): Interceptor =>
+  (next) =>
+  async (req) => {
+    try {
+      const res = await next(req);
+      seen.push(`${req.method.name} ok`);
+      return res;
+    } catch (e) {
+      seen.push(`${req.method.name} ${Code[ConnectError.from(e).code]}`);
+      throw e;
+    }
+  };
 
 const envelope = (bytes: number[]) => Buffer.concat([Buffer.from([0, 0, 0, 0, bytes.length]), Buffer.from(bytes)]);
 
@@ -30,7 +33,10 @@ function h2(url: string, headers: http2.OutgoingHttpHeaders, body: Uint8Array) {
     let head: IncomingHttpHeaders = {};
     let trailers: IncomingHttpHeaders = {};
     stream.on("response", (h) => (head = h)).on("trailers", (t) => (trailers = t));
-    stream.on("end", () => resolve({ headers: head, trailers })).on("error", reject).resume();
+    stream
+      .on("end", () => resolve({ headers: head, trailers }))
+      .on("error", reject)
+      .resume();
     stream.end(body);
   }).finally(() => session.close());
 }
@@ -88,7 +94,11 @@ describe("connect adapter", () => {
   });
 
   it("keeps other early codes, such as RESOURCE_EXHAUSTED for a message over readMaxBytes", async () => {
-    const big = await fetch(url + CHECK, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "x".repeat(100) }) });
+    const big = await fetch(url + CHECK, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: "x".repeat(100) }),
+    });
     assert.equal(big.status, 429);
     assert.equal(((await big.json()) as { code: string }).code, "resource_exhausted");
     assert.deepEqual(failures.splice(0), ["Check ResourceExhausted"]);
@@ -109,7 +119,13 @@ describe("connect adapter", () => {
     const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     try {
       const err = await new Promise<grpc.ServiceError | null>((resolve) =>
-        client.makeUnaryRequest("/grpc.health.v1.Health/Nope", (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), (e) => resolve(e)),
+        client.makeUnaryRequest(
+          "/grpc.health.v1.Health/Nope",
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          (e) => resolve(e),
+        ),
       );
       assert.equal(err?.code, grpc.status.UNIMPLEMENTED);
       assert.match(err?.details ?? "", /unknown method \/grpc\.health\.v1\.Health\/Nope/);

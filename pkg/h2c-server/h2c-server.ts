@@ -80,7 +80,10 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
 
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
     const h1 = req.httpVersionMajor === 1 ? (res as ServerResponse) : undefined;
-    if (active >= maxActiveRequests) return refuse(req, res);
+    if (active >= maxActiveRequests) {
+      refuse(req, res);
+      return;
+    }
     active++;
     if (!h1) armBodyTimeout((req as Http2ServerRequest).stream, bodyTimeoutMs);
     if (h1) {

@@ -21,7 +21,16 @@ describe("hasDotSegment", () => {
   });
 
   it("leaves names that merely contain dots alone, and looks at the path only", () => {
-    for (const target of ["/", "/spacet.v1.BookingService/GetBooking", "/v1/...", "/v1/a..b", "/v1/.well-known", "/v1/x?path=../etc", "/v1/x#/../y", "/v1/%252e%252e"]) {
+    for (const target of [
+      "/",
+      "/spacet.v1.BookingService/GetBooking",
+      "/v1/...",
+      "/v1/a..b",
+      "/v1/.well-known",
+      "/v1/x?path=../etc",
+      "/v1/x#/../y",
+      "/v1/%252e%252e",
+    ]) {
       assert.equal(hasDotSegment(target), false, target);
     }
   });
