@@ -17,6 +17,7 @@ import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { DESTINATIONS } from "../internal/domain/launch/destination.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
+import { TEST_PAGE_TOKEN_SECRET } from "../internal/testkit/page-tokens.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 import { ownCpuMs, processCpuMs } from "./cpu.js";
@@ -33,8 +34,6 @@ const WARM_UP = 2_000;
 const LEVELS = [8, 32];
 const DEEP_ROWS = 100_000;
 const POOL_MAX = 10;
-/** Must match PAGE_TOKEN_SECRET of the service (config/config.yaml default). */
-const PAGE_TOKEN_SECRET = "spacet-dev-page-token-secret";
 
 /** Booking i: spread over pads and days; the day's weekday picks the destination so the weekly rotation always holds. */
 function slot(i: number, offsetDays: number) {
@@ -144,7 +143,7 @@ export async function runBookingBench(): Promise<void> {
     // Page 1 and the deep page both read seeded rows, so they differ only in depth.
     await seedBookings(pool, DEEP_ROWS + 50_000);
     const { rows } = await pool.query<{ seq: string }>("select max(seq)::text as seq from bookings");
-    const codec = createPageTokenCodec(PAGE_TOKEN_SECRET);
+    const codec = createPageTokenCodec(TEST_PAGE_TOKEN_SECRET);
     const scope = JSON.stringify([
       "bookings",
       { launchpadId: undefined, destination: undefined, status: undefined, fromLaunchDate: undefined, toLaunchDate: undefined },

@@ -7,7 +7,9 @@ import pg from "pg";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
+import { createPageTokenCodec } from "../pkg/page-token/page-token.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
+import { TEST_PAGE_TOKEN_SECRET } from "../internal/testkit/page-tokens.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const sut = useServiceProcess();
@@ -107,6 +109,26 @@ describe("bad input gets INVALID_ARGUMENT with field details and changes nothing
     await expect400(`/v1/bookings?pageSize=1&status=cancelled&pageToken=${encodeURIComponent(page1.nextPageToken)}`, asOperator);
     const tampered = page1.nextPageToken.replace(/^./, (c) => (c === "e" ? "f" : "e"));
     await expect400(`/v1/bookings?pageSize=1&pageToken=${encodeURIComponent(tampered)}`, asOperator);
+  });
+
+  it("refuses page tokens signed with the real key whose cursors are not real ones (a leaked key is no way into SQL)", async () => {
+    const codec = createPageTokenCodec(TEST_PAGE_TOKEN_SECRET);
+    // The scopes the handlers bind tokens to when no filter is set.
+    const forged: [string, string][] = [
+      ["/v1/bookings", codec.encode("9999999999999999999", JSON.stringify(["bookings", {}]))],
+      ["/v1/bookings", codec.encode("-1", JSON.stringify(["bookings", {}]))],
+      ["/v1/launches", codec.encode(JSON.stringify(["2049-02-30", "spacet", "00000000-0000-4000-8000-000000000000"]), JSON.stringify(["launches", {}]))],
+      ["/v1/launches", codec.encode(JSON.stringify(["9999-99-99", "spacex", "5eb87cd9ffd86e000604b32a"]), JSON.stringify(["launches", {}]))],
+      ["/v1/launches", codec.encode(JSON.stringify(["2049-02-01", "spacex", "a\u0000b"]), JSON.stringify(["launches", {}]))],
+      ["/v1/launches", codec.encode(JSON.stringify(["2049-02-01", "spacet", "not-a-uuid"]), JSON.stringify(["launches", {}]))],
+    ];
+    for (const [path, token] of forged) {
+      const { fields } = await expect400(`${path}?pageToken=${encodeURIComponent(token)}`, {});
+      assert.deepEqual(fields, ["page_token"], `${path} ${Buffer.from(token.split(".")[0], "base64url").toString()}`);
+    }
+    // The same key's genuine tokens still work.
+    const genuine = codec.encode(JSON.stringify(["2049-02-01", "spacex", "5eb87cd9ffd86e000604b32a"]), JSON.stringify(["launches", {}]));
+    assert.equal((await fetch(`${sut.service.httpUrl}/v1/launches?pageToken=${encodeURIComponent(genuine)}`)).status, 200);
   });
 
   it("over gRPC", async () => {

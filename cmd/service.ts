@@ -30,6 +30,7 @@ import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
 import { API_SERVICES, createApiRoutes, PROTOCOL_SERVICES } from "./wiring/routes.js";
 import { createSpacexSync } from "./wiring/spacex-sync.js";
+import { resolveProcessSecret } from "./wiring/process-secret.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -55,6 +56,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     throw new Error(`methods without an access rule:\n  - ${access.problems.join("\n  - ")}`);
   }
   const jwtSecret = resolveJwtSecret(config.auth, log);
+  const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
   let lifecycle: Lifecycle = "starting";
   let api: ((req: Req, res: Res) => void) | undefined;
   let database: (() => Promise<void>) | undefined;
@@ -138,7 +140,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
     const sync = createSpacexSync({ db: dbh.db, settings: config, log });
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
-    const routes = createApiRoutes(uc, createPageTokenCodec(config.booking.pageTokenSecret), sync, identity);
+    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity);
     // First is outermost: log every call, map errors, check the caller, then validate closest
     // to the handler (an anonymous caller learns nothing about a protected method's input rules).
     const logging = createLoggingInterceptor(log.child({ component: "rpc" }));

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { ConfigError, configPathFromArgv, loadConfig } from "./config.js";
 import { parseDuration } from "./duration.js";
 
+// One folder for the file's YAML files, removed at the end: tests leave nothing in the temp folder.
+const dir = mkdtempSync(join(tmpdir(), "spacet-config-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 const yamlFile = (text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), "spacet-config-")), "config.yaml");
+  const path = join(dir, `config-${++files}.yaml`);
   writeFileSync(path, text);
   return path;
 };
@@ -70,6 +74,49 @@ describe("config", () => {
         bad,
       );
     }
+  });
+
+  describe("PAGE_TOKEN_SECRET", () => {
+    const secret = "a".repeat(32);
+
+    it("is optional on the embedded default, even for the server (it makes one up)", () => {
+      assert.equal(loadConfig({ env: {}, serving: true }).booking.pageTokenSecret, undefined);
+      assert.equal(loadConfig({ env: { PAGE_TOKEN_SECRET: secret }, serving: true }).booking.pageTokenSecret, secret);
+    });
+
+    it("is required by a server with PG_DSN, listed with the other problems", () => {
+      assert.doesNotThrow(() => loadConfig({ env: { PG_DSN: "postgres://x@h/db" } }), "other commands do not sign tokens");
+      try {
+        loadConfig({ env: { PG_DSN: "postgres://x@h/db", GRPC_PORT: "abc" }, serving: true });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.ok(
+          e.problems.some((p) => p.includes("PAGE_TOKEN_SECRET") && p.includes("PG_DSN")),
+          e.message,
+        );
+        assert.ok(
+          e.problems.some((p) => p.includes("GRPC_PORT")),
+          e.message,
+        );
+      }
+    });
+
+    it("refuses a key under 32 bytes without printing it", () => {
+      const short = "short-secret-value";
+      try {
+        loadConfig({ env: { PAGE_TOKEN_SECRET: short } });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /PAGE_TOKEN_SECRET must be at least 32 bytes/);
+        assert.doesNotMatch(e.message, new RegExp(short));
+      }
+    });
+
+    it("ships no key in config/config.yaml", () => {
+      assert.equal(loadConfig({ env: {} }).booking.pageTokenSecret, undefined);
+    });
   });
 
   it("reports a missing or broken file as a problem", () => {

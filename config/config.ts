@@ -16,7 +16,11 @@ export interface Config {
   readonly postgres: { readonly dsn: string | undefined; readonly poolMax: number; readonly dataDir: string };
   readonly orchestrator: { readonly intervalMs: number };
   readonly spacex: { readonly apiUrl: string; readonly timeoutMs: number; readonly launchpadsMaxAgeMs: number };
-  readonly booking: { readonly launchCapacity: number; readonly pageTokenSecret: string };
+  readonly booking: {
+    readonly launchCapacity: number;
+    /** HMAC key of page tokens; undefined on the embedded default, where each process makes one up. */
+    readonly pageTokenSecret: string | undefined;
+  };
   readonly pubsub: {
     readonly enabled: boolean;
     readonly emulatorHost: string | undefined;
@@ -45,7 +49,8 @@ export interface LoadConfigOptions {
   readonly env?: NodeJS.ProcessEnv;
   /**
    * The command serves the API and signs tokens: with a shared database (PG_DSN) it then needs
-   * JWT_SECRET, or each replica would sign with its own key and reject the others' tokens.
+   * JWT_SECRET and PAGE_TOKEN_SECRET, or each replica would sign with its own keys and reject
+   * the others' tokens.
    */
   readonly serving?: boolean;
 }
@@ -63,8 +68,8 @@ export class ConfigError extends Error {
 
 export const DEFAULT_CONFIG_PATH = "config/config.yaml";
 
-/** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
-export const JWT_SECRET_MIN_BYTES = 32;
+/** HMAC-SHA256 keys (HS256 bearer tokens, page tokens) shorter than the hash output weaken it (RFC 7518 §3.2). */
+export const SIGNING_KEY_MIN_BYTES = 32;
 const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 
 /** Reads `--config <path>` (or `--config=<path>`) from argv. */
@@ -177,14 +182,24 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   }
 
   const postgresDsn = optional("postgres.dsn", "PG_DSN");
-  const jwtSecret = optional("auth.jwt_secret", "JWT_SECRET");
-  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < JWT_SECRET_MIN_BYTES) {
-    problems.push(`${where("auth.jwt_secret", "JWT_SECRET")} must be at least ${JWT_SECRET_MIN_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`);
-  } else if (jwtSecret === undefined && postgresDsn && opts.serving) {
-    problems.push(
-      `${where("auth.jwt_secret", "JWT_SECRET")} is required when PG_DSN is set: every replica must sign tokens with the same key (e.g. \`openssl rand -base64 48\`)`,
-    );
-  }
+  /**
+   * A key every replica must share: at least SIGNING_KEY_MIN_BYTES, and required from a server
+   * with a shared database (on the embedded default the server makes one up). The value itself
+   * is never printed: a problem list ends up in deployment logs.
+   */
+  const signingKey = (key: string, envName: string, signs: string): string | undefined => {
+    const value = optional(key, envName);
+    if (value !== undefined && Buffer.byteLength(value) < SIGNING_KEY_MIN_BYTES) {
+      problems.push(`${where(key, envName)} must be at least ${SIGNING_KEY_MIN_BYTES} bytes (e.g. \`openssl rand -base64 48\`)`);
+    } else if (value === undefined && postgresDsn && opts.serving) {
+      problems.push(
+        `${where(key, envName)} is required when PG_DSN is set: every replica must sign ${signs} with the same key (e.g. \`openssl rand -base64 48\`)`,
+      );
+    }
+    return value;
+  };
+  const jwtSecret = signingKey("auth.jwt_secret", "JWT_SECRET", "tokens");
+  const pageTokenSecret = signingKey("booking.page_token_secret", "PAGE_TOKEN_SECRET", "page tokens");
   const operatorUsernames = (optional("auth.operator_usernames", "OPERATOR_USERNAMES") ?? "")
     .split(",")
     .map((u) => u.trim().toLowerCase())
@@ -214,7 +229,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     },
     booking: {
       launchCapacity: int("booking.launch_capacity", "LAUNCH_CAPACITY", 50, 1, 100_000),
-      pageTokenSecret: str("booking.page_token_secret", "PAGE_TOKEN_SECRET", "spacet-dev-page-token-secret"),
+      pageTokenSecret,
     },
     pubsub: {
       enabled: bool("pubsub.enabled", "PUBSUB_ENABLED", false),

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Config } from "../../config/config.js";
 import { createGetMe } from "../../internal/app/identity/get-me.js";
@@ -12,6 +12,7 @@ import { createJwtTokens } from "../../internal/infra/auth/jwt-tokens.js";
 import { createLoginThrottle } from "../../internal/infra/postgres/identity/login-throttle.js";
 import { createUserRepository } from "../../internal/infra/postgres/identity/user-repository.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
+import { resolveProcessSecret } from "./process-secret.js";
 
 /** The settings identity reads (Config's `auth` section, with the key resolved). */
 export type IdentitySettings = Omit<Config["auth"], "jwtSecret"> & { readonly jwtSecret: Uint8Array };
@@ -21,9 +22,7 @@ export type IdentitySettings = Omit<Config["auth"], "jwtSecret"> & { readonly jw
  * random bytes for this process only (config refuses a shared database without JWT_SECRET).
  */
 export function resolveJwtSecret(auth: Config["auth"], log: Logger): Uint8Array {
-  if (auth.jwtSecret !== undefined) return Buffer.from(auth.jwtSecret, "utf8");
-  log.warn({}, "no JWT_SECRET configured: generated a random one for this process; tokens will not survive a restart (set JWT_SECRET to keep them)");
-  return randomBytes(32);
+  return resolveProcessSecret(auth.jwtSecret, { env: "JWT_SECRET", signs: "tokens" }, log);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { freePort } from "../../pkg/free-port.js";
 import { TEST_JWT_SECRET } from "./auth.js";
+import { TEST_PAGE_TOKEN_SECRET } from "./page-tokens.js";
 import { type ScriptProcess, spawnScript } from "./processes.js";
 
 export interface ServiceProcess {
@@ -54,6 +55,8 @@ export async function startServiceProcess(opts: {
       SPACEX_API_URL: "http://127.0.0.1:9/v4",
       // A shared database needs a shared key; tests mint tokens with it (testkit/auth.ts).
       JWT_SECRET: TEST_JWT_SECRET,
+      // A shared database needs a shared key.
+      PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
       ...opts.env,
     },
   });

@@ -13,7 +13,7 @@ export interface PageTokenCodec {
 
 const TAG_BYTES = 16;
 
-export function createPageTokenCodec(secret: string): PageTokenCodec {
+export function createPageTokenCodec(secret: string | Uint8Array): PageTokenCodec {
   const tag = (body: string, scope: string) => createHmac("sha256", secret).update(scope).update("\0").update(body).digest().subarray(0, TAG_BYTES);
   return {
     encode(cursor, scope) {

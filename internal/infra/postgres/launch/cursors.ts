@@ -1,26 +1,36 @@
+import { parseCalendarDate } from "../../../domain/calendar-date.js";
 import { DomainError } from "../../../domain/errors.js";
 
 /**
- * Keyset cursors. They arrive inside HMAC-signed page tokens (controller), so a malformed one
- * means a token from an older release, not tampering; it is still rejected cleanly.
+ * Keyset cursors. They arrive inside HMAC-signed page tokens (controller), yet a token is only as
+ * safe as its key: one signed with a leaked key, or issued by an older release, must still be
+ * bad input (INVALID_ARGUMENT), never a value that reaches SQL and fails there. So every cursor is
+ * checked as strictly as a request field: the booking sequence fits a bigint, the launch date is
+ * a real calendar date, the id has the shape its provider gives ids.
  */
 const badCursor = () =>
   new DomainError("invalid", "INVALID_PAGE_TOKEN", "page_token is not valid", {
     violations: [{ field: "page_token", rule: "page_token.valid", message: "is not a token this list returned" }],
   });
 
+/** bookings.seq is a bigint identity: 1 to 2^63 - 1. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** SpaceX's ids (24 hex digits today), kept to the characters and length a launchpad id may have. */
+const SPACEX_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export function encodeBookingCursor(seq: string): string {
   return seq;
 }
 
 export function decodeBookingCursor(cursor: string): string {
-  if (!/^\d{1,19}$/.test(cursor)) throw badCursor();
+  if (!/^[1-9]\d{0,18}$/.test(cursor) || BigInt(cursor) > MAX_BIGINT) throw badCursor();
   return cursor;
 }
 
 export interface LaunchCursor {
   readonly date: string;
-  readonly provider: string;
+  readonly provider: "spacet" | "spacex";
   readonly id: string;
 }
 
@@ -29,13 +39,16 @@ export function encodeLaunchCursor(c: LaunchCursor): string {
 }
 
 export function decodeLaunchCursor(cursor: string): LaunchCursor {
+  let parsed: unknown;
   try {
-    const [date, provider, id] = JSON.parse(cursor) as unknown[];
-    if (typeof date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(date) && (provider === "spacet" || provider === "spacex") && typeof id === "string") {
-      return { date, provider, id };
-    }
+    parsed = JSON.parse(cursor);
   } catch {
-    // fall through
+    throw badCursor();
   }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw badCursor();
+  const [date, provider, id] = parsed as unknown[];
+  if (typeof date !== "string" || !parseCalendarDate(date) || typeof id !== "string") throw badCursor();
+  if (provider === "spacet" && UUID.test(id)) return { date, provider, id };
+  if (provider === "spacex" && SPACEX_ID.test(id)) return { date, provider, id };
   throw badCursor();
 }
