@@ -4,7 +4,7 @@ import { parseDuration } from "./duration.js";
 
 /** Frozen service configuration. Only this module reads process.env. */
 export interface Config {
-  readonly app: { readonly name: string; readonly version: string; readonly logLevel: LogLevel };
+  readonly app: { readonly name: string; readonly version: string; readonly logLevel: LogLevel; readonly logFormat: LogFormat };
   readonly http: {
     readonly port: number;
     /** An HTTP/2 request body that stops arriving is cancelled after this long. */
@@ -57,6 +57,9 @@ export interface LoadConfigOptions {
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+/** JSON lines for machines (the default), or one coloured line per entry for a terminal. */
+export type LogFormat = "json" | "pretty";
+const LOG_FORMATS: readonly string[] = ["json", "pretty"];
 
 /** Thrown when the configuration is invalid; the message lists every problem at once. */
 export class ConfigError extends Error {
@@ -176,6 +179,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
 
   const logLevel = str("app.log_level", "LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const logFormat = str("app.log_format", "LOG_FORMAT", "json");
+  if (!LOG_FORMATS.includes(logFormat)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(", ")}, got "${logFormat}"`);
   const emulatorHost = optional("pubsub.emulator_host", "PUBSUB_EMULATOR_HOST");
   if (emulatorHost && !/^[\w.-]+:\d+$|^\[[\da-f:]+\]:\d+$/i.test(emulatorHost)) {
     problems.push(`PUBSUB_EMULATOR_HOST must be host:port, got "${emulatorHost}"`);
@@ -209,7 +214,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   }
 
   const config: Config = {
-    app: { name: str("app.name", "APP_NAME", "spacet"), version: str("app.version", "APP_VERSION", "0.0.0"), logLevel: logLevel as LogLevel },
+    app: {
+      name: str("app.name", "APP_NAME", "spacet"),
+      version: str("app.version", "APP_VERSION", "0.0.0"),
+      logLevel: logLevel as LogLevel,
+      logFormat: logFormat as LogFormat,
+    },
     http: {
       port: int("http.port", "HTTP_PORT", 8080, 0, 65535),
       bodyTimeoutMs: duration("http.body_timeout", "HTTP_BODY_TIMEOUT", "30s"),

@@ -1,4 +1,7 @@
+import { createRequire } from "node:module";
 import { type Logger, pino } from "pino";
+import type { PrettyStream } from "pino-pretty";
+import { serializeErrorSafely } from "../../pkg/safe-error/safe-error.js";
 import { type Config, ConfigError, configPathFromArgv, loadConfig } from "../../config/config.js";
 
 /**
@@ -31,16 +34,23 @@ const REDACTED = [
   "*.accessToken",
 ];
 
-/** The process's one root logger; components take `log.child({ component })`. */
+/**
+ * The process's one root logger; components take `log.child({ component })`. Errors are logged
+ * without the row data PostgreSQL puts in them (pkg/safe-error), whichever component logs them.
+ * LOG_FORMAT=pretty prints one human-readable line per entry instead of JSON, synchronously, so
+ * the last lines before an exit are never lost (pino-pretty is loaded only then).
+ */
 export function createRootLogger(config: Config, name = config.app.name): Logger {
-  const log = pino({
+  const options = {
     name,
     level: config.app.logLevel,
     base: { service: config.app.name, version: config.app.version },
+    serializers: { err: serializeErrorSafely },
     // Nothing logs requests or credentials today; should an object carrying them ever reach a
     // log call (an error's request, a debug dump), these never reach the output.
     redact: { paths: REDACTED, censor: "[redacted]" },
-  });
+  };
+  const log = config.app.logFormat === "pretty" ? pino(options, prettyStream()) : pino(options);
   process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
   return log;
 }
@@ -67,4 +77,10 @@ export function exitOnSignals(log: Logger, stop: () => Promise<void>): void {
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
+}
+
+/** pino-pretty, required on demand: a JSON-logging process never loads it. */
+function prettyStream(): PrettyStream {
+  const pretty = createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty");
+  return pretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,service,version,name" });
 }
