@@ -20,6 +20,7 @@ import { createAccessRules } from "../internal/controller/auth/access-rules.js";
 import { createAuthInterceptor } from "../internal/controller/auth/auth-interceptor.js";
 import { requestContextValues } from "../internal/controller/auth/context-keys.js";
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
+import { createFieldRulesInterceptor } from "../internal/controller/field-rules-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
 import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
 import type { RunningRelay } from "./wiring/outbox-relay.js";
@@ -28,7 +29,7 @@ import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
-import { API_SERVICES, createApiRoutes, PROTOCOL_SERVICES } from "./wiring/routes.js";
+import { API_SERVICES, createApiRoutes, createFieldRules, PROTOCOL_SERVICES } from "./wiring/routes.js";
 import { createSpacexSync } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
 
@@ -142,12 +143,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
     const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity);
     // First is outermost: log every call, map errors, check the caller, then validate closest
-    // to the handler (an anonymous caller learns nothing about a protected method's input rules).
+    // to the handler (an anonymous caller learns nothing about a protected method's input rules),
+    // with the domain's field rules added to protovalidate's answer so a request learns every problem.
     const logging = createLoggingInterceptor(log.child({ component: "rpc" }));
     const interceptors: Interceptor[] = [
       logging,
       createErrorsInterceptor(log.child({ component: "rpc" })),
       createAuthInterceptor({ rules: access, tokens: identity.tokens }),
+      createFieldRulesInterceptor(createFieldRules(uc)),
       createValidateInterceptor(),
     ];
     // The TCP peer of each request, for the per-address login limit; the REST gateway passes it too.
@@ -157,7 +160,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       routes,
       interceptors,
       prefix: "/v1/",
-      lenientEnums: true,
+      // Every request enum has enum.defined_only, so an unknown name is reported with the rest.
+      lenientEnums: { deferUnknown: true },
       registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details),
       contextValues,
     });

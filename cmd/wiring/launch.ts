@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { createCancelBooking } from "../../internal/app/launch/cancel-booking.js";
+import { createCheckBookingRequest } from "../../internal/app/launch/check-booking-request.js";
 import { createCreateBooking } from "../../internal/app/launch/create-booking.js";
 import { createGetBooking } from "../../internal/app/launch/get-booking.js";
 import { createGetLaunchpad } from "../../internal/app/launch/get-launchpad.js";
@@ -21,6 +22,7 @@ export function createLaunchUseCases(deps: { db: Kysely<Database>; launchCapacit
   const uow = createUnitOfWork(deps.db, createLaunchRepositories, outboxWriter(ids));
   return {
     createBooking: createCreateBooking({ uow, booker: createBooker(deps.db, { ids, encode: encodeEvent }), clock, ids, launchCapacity: deps.launchCapacity }),
+    checkBookingRequest: createCheckBookingRequest({ uow, clock }),
     getBooking: createGetBooking({ uow }),
     listBookings: createListBookings({ uow }),
     cancelBooking: createCancelBooking({ uow, clock }),

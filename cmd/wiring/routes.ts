@@ -9,6 +9,7 @@ import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
 import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
 import { createAuthHandler } from "../../internal/controller/identity/auth-handler.js";
+import { bookingFieldRules } from "../../internal/controller/launch/booking-field-rules.js";
 import { createBookingHandler } from "../../internal/controller/launch/booking-handler.js";
 import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
@@ -16,6 +17,11 @@ import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-ha
 import type { Identity } from "./identity.js";
 import type { LaunchUseCases } from "./launch.js";
 import type { SpacexSync } from "./spacex-sync.js";
+
+/** The domain's field rules per method, merged into protovalidate's answer (field-rules-interceptor.ts). */
+export function createFieldRules(uc: LaunchUseCases) {
+  return bookingFieldRules(uc);
+}
 
 /** The product's services (health and reflection are added by the server). Each method declares its access in the protos. */
 export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService, AuthService] as const;

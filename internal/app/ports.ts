@@ -26,6 +26,14 @@ export interface Outbox {
 }
 
 /**
+ * What a use case knows of the call it serves. `signal` fires when the caller's deadline passes
+ * or the caller goes away: database work then stops waiting and nothing more commits.
+ */
+export interface Call {
+  readonly signal?: AbortSignal;
+}
+
+/**
  * Transactions over one context's repositories. `Tx` is what the context may touch inside a
  * transaction (its repositories and transaction-only operations such as locks); every
  * transaction also gets the outbox, so a state change and its events commit together.
@@ -34,11 +42,13 @@ export interface UnitOfWork<Tx, Reads = Tx> {
   /**
    * Runs fn in one transaction: it commits when fn resolves and rolls back when it throws.
    * A serialization failure or deadlock retries fn a few times, then surfaces as "conflict";
-   * a lost database surfaces as "unavailable".
+   * a database fault (lost, read-only, out of connections) surfaces as "unavailable". Once
+   * `call.signal` fires, waits for a connection or a lock end and the transaction rolls back:
+   * fn's promise rejects with the signal's reason.
    */
-  run<T>(fn: (tx: Tx & { readonly outbox: Outbox }) => Promise<T>): Promise<T>;
-  /** The repositories outside any transaction, for reads. */
-  readonly read: Reads;
+  run<T>(fn: (tx: Tx & { readonly outbox: Outbox }) => Promise<T>, call?: Call): Promise<T>;
+  /** The repositories outside any transaction, for reads; `call.signal` ends their waits too. */
+  read(call?: Call): Reads;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { create, type DescMessage } from "@bufbuild/protobuf";
-import { FieldPathSchema, ViolationSchema, ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type Interceptor, type StreamRequest, type UnaryRequest } from "@connectrpc/connect";
 import type { Logger } from "../app/ports.js";
 import { ErrorInfoSchema, RetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
-import { DomainError, type ErrorKind, type FieldViolation } from "../domain/errors.js";
+import { DomainError, type ErrorKind } from "../domain/errors.js";
+import { mapStreamErrors } from "./map-stream-errors.js";
+import { toViolation } from "./violations.js";
 
 const CODE: Record<ErrorKind, Code> = {
   invalid: Code.InvalidArgument,
@@ -25,22 +27,48 @@ type OutgoingDetail = NonNullable<ConstructorParameters<typeof ConnectError>[3]>
 const ERROR_DOMAIN = "spacet.v1";
 
 /**
- * The one place errors become RPC statuses. A DomainError keeps its message and gets an
- * ErrorInfo (its stable reason) and, for field problems, the same buf.validate.Violations
- * detail protovalidate sends, so clients read one shape. Anything else is logged with its
- * stack and answered as INTERNAL "internal error": no internals reach clients.
+ * The one place errors become RPC statuses, for unary and streaming RPCs alike:
+ *
+ * - A call whose deadline passed or whose client went away answers DEADLINE_EXCEEDED or
+ *   CANCELLED, whatever the work it abandoned threw on the way out.
+ * - A DomainError keeps its message and gets an ErrorInfo (its stable reason), a RetryInfo when
+ *   retrying makes sense, and, for field problems, the buf.validate.Violations detail
+ *   protovalidate sends, so clients read one shape.
+ * - A request stream that cannot be decoded is INVALID_ARGUMENT (connect-es reads it as INTERNAL:
+ *   its decoder is shared with clients, for which a bad message is an internal error).
+ * - Anything else is logged with its stack and answered as INTERNAL "internal error": no
+ *   internals reach clients.
  */
 export function createErrorsInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
+    const toStatus = (e: unknown) => statusOf(e, req, log);
     try {
-      return await next(req);
+      if (!req.stream) return await next(req);
+      const res = await next({ ...req, message: mapStreamErrors(req.message, undecodableIsInvalid) });
+      return res.stream ? { ...res, message: mapStreamErrors(res.message, toStatus) } : res;
     } catch (e) {
-      if (e instanceof DomainError) throw toConnectError(e, req.method.input);
-      if (e instanceof ConnectError) throw e;
-      log.error({ err: e, rpc: `${req.service.typeName}/${req.method.name}` }, "unhandled rpc error");
-      throw new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+      throw toStatus(e);
     }
   };
+}
+
+function statusOf(e: unknown, req: UnaryRequest | StreamRequest, log: Logger): ConnectError {
+  if (req.signal.aborted) return abandoned(req.signal.reason);
+  if (e instanceof DomainError) return toConnectError(e, req.method.input);
+  if (e instanceof ConnectError) return e;
+  log.error({ err: e, rpc: `${req.service.typeName}/${req.method.name}` }, "unhandled rpc error");
+  return new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+}
+
+/** The status of a call given up on: Connect's own for a deadline, CANCELLED for a client that left. */
+function abandoned(reason: unknown): ConnectError {
+  if (reason instanceof ConnectError) return reason;
+  if (reason instanceof Error && reason.name === "TimeoutError") return new ConnectError("the operation timed out", Code.DeadlineExceeded);
+  return new ConnectError("the client cancelled the call", Code.Canceled);
+}
+
+function undecodableIsInvalid(e: unknown): unknown {
+  return e instanceof ConnectError && e.code === Code.Internal ? new ConnectError(e.rawMessage, Code.InvalidArgument, e.metadata, undefined, e) : e;
 }
 
 function toConnectError(e: DomainError, input: DescMessage): ConnectError {
@@ -55,15 +83,4 @@ function toConnectError(e: DomainError, input: DescMessage): ConnectError {
       ? [{ desc: ViolationsSchema, value: create(ViolationsSchema, { violations: e.violations.map((v) => toViolation(v, input)) }) }, ...details]
       : details;
   return new ConnectError(e.message, CODE[e.kind], undefined, withViolations, e);
-}
-
-function toViolation(v: FieldViolation, input: DescMessage) {
-  const field = input.fields.find((f) => f.name === v.field);
-  return create(ViolationSchema, {
-    field: create(FieldPathSchema, {
-      elements: [{ fieldName: v.field, fieldNumber: field?.number ?? 0, fieldType: field?.proto.type }],
-    }),
-    ruleId: v.rule,
-    message: v.message,
-  });
 }

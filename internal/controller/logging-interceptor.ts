@@ -6,7 +6,8 @@ export type RpcObserver = (method: string, code: string, seconds: number) => voi
 
 /**
  * One log line per RPC: method, code and duration. Requests and responses are never logged:
- * they carry names and birthdays.
+ * they carry names and birthdays. A streaming RPC is logged when its response stream ends, with
+ * the code it ended with (a request stream that could not be decoded shows up there).
  */
 export function createLoggingInterceptor(log: Logger, observe?: RpcObserver): Interceptor {
   // Defined once, and method names built once per method: every RPC passes through here.
@@ -20,12 +21,16 @@ export function createLoggingInterceptor(log: Logger, observe?: RpcObserver): In
   const names = new WeakMap<object, string>();
   return (next) => async (req) => {
     const started = process.hrtime.bigint();
-    let method = names.get(req.method);
-    if (method === undefined) names.set(req.method, (method = `${req.service.typeName}/${req.method.name}`));
+    const known = names.get(req.method);
+    const method = known ?? `${req.service.typeName}/${req.method.name}`;
+    if (known === undefined) names.set(req.method, method);
     try {
       const res = await next(req);
-      finish(method, started, undefined);
-      return res;
+      if (!res.stream) {
+        finish(method, started, undefined);
+        return res;
+      }
+      return { ...res, message: observeEnd(res.message, (code) => finish(method, started, code)) };
     } catch (e) {
       finish(method, started, ConnectError.from(e).code);
       throw e;
@@ -35,3 +40,17 @@ export function createLoggingInterceptor(log: Logger, observe?: RpcObserver): In
 
 /** "NotFound" → "not_found". */
 const codeName = (code: Code) => Code[code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase());
+
+/** The same messages; `end` is called once, with the error's code or undefined, when the stream ends. */
+async function* observeEnd<T>(messages: AsyncIterable<T>, end: (code: Code | undefined) => void): AsyncIterable<T> {
+  let code: Code | undefined = Code.Canceled; // left early: the client went away
+  try {
+    yield* messages;
+    code = undefined;
+  } catch (e) {
+    code = ConnectError.from(e).code;
+    throw e;
+  } finally {
+    end(code);
+  }
+}

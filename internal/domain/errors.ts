@@ -7,7 +7,7 @@ export type ErrorKind =
   | "not_found" // NOT_FOUND
   | "already_exists" // collides with something that exists: ALREADY_EXISTS
   | "precondition" // the world is not in a state that allows it: FAILED_PRECONDITION
-  | "exhausted" // a finite resource ran out (seats): RESOURCE_EXHAUSTED
+  | "exhausted" // a limit of the service was hit (not seats: a full launch is a precondition): RESOURCE_EXHAUSTED
   | "conflict" // lost a race that retrying may win: ABORTED
   | "unavailable" // a dependency is down: UNAVAILABLE
   | "unauthenticated" // no valid credentials: UNAUTHENTICATED

@@ -277,3 +277,24 @@ describe("http transcoder lenient enums", () => {
     assert.deepEqual(violationFields(query), ["destination"]);
   });
 });
+
+describe("http transcoder lenient enums, unknown names deferred to the validator", () => {
+  let h: Harness;
+  before(async () => (h = await start({ lenientEnums: { deferUnknown: true } })));
+  after(() => h.server.close());
+
+  it("reports an unknown name together with the request's other violations, in one 400", async () => {
+    const res = await h.call("POST", "/v1/bookings", { ...validBooking, gender: "robot", destination: "Narnia", firstName: "", launchpadId: "" });
+    assert.equal(res.status, 400);
+    assert.deepEqual(violationFields(res).sort(), ["destination", "first_name", "gender", "launchpad_id"]);
+    const query = await h.call("GET", "/v1/bookings?destination=venus&pageSize=-1");
+    assert.equal(query.status, 400);
+    assert.deepEqual(violationFields(query).sort(), ["destination", "page_size"]);
+  });
+
+  it("still maps known short names", async () => {
+    const res = await h.call("POST", "/v1/bookings", { ...validBooking, gender: "female", destination: "Mars" });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.booking.destination, "DESTINATION_MARS");
+  });
+});

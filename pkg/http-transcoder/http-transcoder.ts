@@ -33,8 +33,13 @@ export interface HttpTranscoderOptions {
   readonly drainBodyBytes?: number;
   /** Extra types for `google.protobuf.Any` fields and error details. */
   readonly registry?: Registry;
-  /** Accept `"female"`, `"Asteroid belt"`... for enum values; see createLenientEnums. */
-  readonly lenientEnums?: boolean;
+  /**
+   * Accept `"female"`, `"Asteroid belt"`... for enum values; see createLenientEnums. With
+   * `{ deferUnknown: true }` an unknown name goes on as an undefined number for the validator
+   * (`enum.defined_only`) to report along with the request's other problems, instead of a 400
+   * on its own; only use it when every request enum carries that rule.
+   */
+  readonly lenientEnums?: boolean | { readonly deferUnknown: boolean };
   /** Request headers passed on to the RPC; default authorization, x-request-id, traceparent. */
   readonly forwardHeaders?: readonly string[];
   /**
@@ -83,7 +88,7 @@ export function createHttpTranscoder(opts: HttpTranscoderOptions): HttpTranscode
   const table = createRouteTable(opts.services);
   const transports = createInProcessTransports(opts.routes, opts.interceptors);
   const registry = createRegistry(...(opts.registry ? [opts.registry] : []), file_buf_validate_validate, file_google_rpc_error_details, file_google_rpc_status);
-  const normalize = opts.lenientEnums ? createLenientEnums() : undefined;
+  const normalize = opts.lenientEnums ? createLenientEnums(typeof opts.lenientEnums === "object" ? opts.lenientEnums : {}) : undefined;
   const maxBodyBytes = opts.maxBodyBytes ?? MIB;
   const drainBodyBytes = Math.max(maxBodyBytes, opts.drainBodyBytes ?? 8 * MIB);
   const forwardHeaders = (opts.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase());

@@ -7,10 +7,13 @@ import { findField, hasSpecialJson, isJsonObject } from "./json-fields.js";
  * `"asteroid belt"`, `"asteroid-belt"` and `"destination_asteroid_belt"` all become the canonical
  * name. Humans type REST calls; gRPC clients use generated code and never need this.
  *
- * Rewrites the JSON in place before protobuf decoding, so unknown names are still rejected by
- * `fromJson` with the usual error, and numbers pass through untouched.
+ * Rewrites the JSON in place before protobuf decoding; numbers pass through untouched. An unknown
+ * name is left as it is, so `fromJson` rejects it with the usual error, unless `deferUnknown`:
+ * then it becomes a number the enum does not define, exactly what a gRPC client may send to an
+ * open proto3 enum, and the request reaches validation, where `enum.defined_only` reports it
+ * together with every other problem of the request instead of hiding them.
  */
-export function createLenientEnums(): (message: DescMessage, json: JsonValue) => void {
+export function createLenientEnums(opts: { deferUnknown?: boolean } = {}): (message: DescMessage, json: JsonValue) => void {
   const aliases = new WeakMap<DescEnum, Map<string, string>>();
 
   const canonical = (desc: DescEnum, value: JsonValue): JsonValue => {
@@ -20,7 +23,7 @@ export function createLenientEnums(): (message: DescMessage, json: JsonValue) =>
       map = buildAliases(desc);
       aliases.set(desc, map);
     }
-    return map.get(normalize(value)) ?? value;
+    return map.get(normalize(value)) ?? (opts.deferUnknown ? undefinedNumber(desc) : value);
   };
 
   const walk = (message: DescMessage, json: JsonValue): void => {
@@ -52,6 +55,9 @@ export function createLenientEnums(): (message: DescMessage, json: JsonValue) =>
   };
   return walk;
 }
+
+/** A number below every value the enum defines (-1 for the usual `*_UNSPECIFIED = 0` first). */
+const undefinedNumber = (desc: DescEnum): number => Math.min(...desc.values.map((v) => v.number)) - 1;
 
 const normalize = (s: string): string =>
   s

@@ -1,7 +1,7 @@
 import type { Booking } from "../../domain/launch/booking.js";
 import { DomainError } from "../../domain/errors.js";
 import { bookingCancelled, type LaunchEvent, launchCancelled } from "../../domain/launch/events.js";
-import type { Clock } from "../ports.js";
+import type { Call, Clock } from "../ports.js";
 import type { LaunchUnitOfWork } from "./ports.js";
 
 /**
@@ -9,7 +9,7 @@ import type { LaunchUnitOfWork } from "./ports.js";
  * last passenger, and records the events. Cancelling twice returns the cancelled booking.
  */
 export function createCancelBooking(deps: { uow: LaunchUnitOfWork; clock: Clock }) {
-  return (ticketId: string): Promise<Booking> =>
+  return (ticketId: string, call?: Call): Promise<Booking> =>
     deps.uow.run(async (tx) => {
       const current = await tx.bookings.get(ticketId);
       if (!current) throw new DomainError("not_found", "BOOKING_NOT_FOUND", `booking ${ticketId} not found`);
@@ -27,6 +27,6 @@ export function createCancelBooking(deps: { uow: LaunchUnitOfWork; clock: Clock 
       if (launch.status === "cancelled") events.push(launchCancelled(launch));
       await tx.outbox.add(events);
       return cancelled;
-    });
+    }, call);
 }
 export type CancelBooking = ReturnType<typeof createCancelBooking>;

@@ -133,7 +133,7 @@ describe("CreateBooking", () => {
 
   it("refuses a passenger beyond the launch's capacity", async () => {
     for (const name of ["One", "Two", "Three"]) await ctx.uc.createBooking(bookingRequest({ launchDate: "2049-06-01", firstName: name }));
-    await rejects(() => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-06-01", firstName: "Four" })), "exhausted", "LAUNCH_FULL");
+    await rejects(() => ctx.uc.createBooking(bookingRequest({ launchDate: "2049-06-01", firstName: "Four" })), "precondition", "LAUNCH_FULL");
   });
 
   it("returns the original booking when a request is retried with the same request_id", async () => {

@@ -1,6 +1,8 @@
-import { type Booking, type BookingRequest, requestFingerprint, validateBookingRequest } from "../../domain/launch/booking.js";
+import { type Booking, type BookingRequest, requestFingerprint, validBookingRequest } from "../../domain/launch/booking.js";
 import { bookingRejections as refuse } from "../../domain/launch/booking-rejections.js";
-import type { Clock, IdGenerator } from "../ports.js";
+import { invalidFields } from "../../domain/errors.js";
+import type { Call, Clock, IdGenerator } from "../ports.js";
+import { createCheckBookingRequest } from "./check-booking-request.js";
 import type { BookOutcome, Booker, LaunchUnitOfWork } from "./ports.js";
 
 /**
@@ -10,9 +12,12 @@ import type { BookOutcome, Booker, LaunchUnitOfWork } from "./ports.js";
  * trip. A refusal says exactly why.
  */
 export function createCreateBooking(deps: { uow: LaunchUnitOfWork; booker: Booker; clock: Clock; ids: IdGenerator; launchCapacity: number }) {
-  return async (request: BookingRequest): Promise<Booking> => {
+  const check = createCheckBookingRequest(deps);
+  return async (request: BookingRequest, call?: Call): Promise<Booking> => {
     const now = deps.clock();
-    const req = validateBookingRequest(request, now);
+    const req = validBookingRequest(request, now);
+    // A wrong request is answered with all its problems, the pad's launch date rule included.
+    if (!req) throw invalidFields(await check(request, call, now));
     // Only an idempotency key needs the fingerprint (stored with it, compared on a retry).
     const fingerprint = req.requestId ? requestFingerprint(req) : undefined;
     const draft: Omit<Booking, "launchId"> = {
@@ -29,20 +34,23 @@ export function createCreateBooking(deps: { uow: LaunchUnitOfWork; booker: Booke
       requestId: req.requestId,
       createdAt: now,
     };
-    const result: BookOutcome = await deps.booker.book({
-      booking: draft,
-      fingerprint,
-      newLaunchId: deps.ids(),
-      capacity: deps.launchCapacity,
-      now,
-    });
+    const result: BookOutcome = await deps.booker.book(
+      {
+        booking: draft,
+        fingerprint,
+        newLaunchId: deps.ids(),
+        capacity: deps.launchCapacity,
+        now,
+      },
+      call,
+    );
 
     switch (result.outcome) {
       case "booked":
         return { ...draft, launchId: result.launchId };
       case "request_id_used": {
         // Rule 8: a retry (or a concurrent twin that committed first) gets the original back.
-        const found = req.requestId ? await deps.uow.read.bookings.findByRequestId(req.requestId) : undefined;
+        const found = req.requestId ? await deps.uow.read(call).bookings.findByRequestId(req.requestId) : undefined;
         if (!found) throw new Error("a booking was reported for this request_id but cannot be read");
         if (found.fingerprint !== fingerprint) throw refuse.requestIdReused();
         return found.booking;

@@ -3,7 +3,7 @@ import type { CalendarDate } from "../../domain/calendar-date.js";
 import type { Destination } from "../../domain/launch/destination.js";
 import type { Launch, SpacexLaunch } from "../../domain/launch/launch.js";
 import type { Launchpad, LaunchpadStatus } from "../../domain/launch/launchpad.js";
-import type { Page, PageRequest, UnitOfWork } from "../ports.js";
+import type { Call, Page, PageRequest, UnitOfWork } from "../ports.js";
 
 export interface LaunchpadRepository {
   get(id: string): Promise<Launchpad | undefined>;
@@ -88,8 +88,10 @@ export type BookOutcome =
  * booking and its BookingCreated event commit together or not at all. Bookings never run while
  * a SpaceX sync applies its cancellations (a booking checked against the old schedule could
  * otherwise slip in after the sync's cancel). Refusals come back as outcomes and change nothing.
- * A lost race it cannot settle is DomainError "conflict", a lost database "unavailable".
+ * A lost race it cannot settle is DomainError "conflict", a lost database "unavailable". Once
+ * `call.signal` fires the booking is not sent, or stops where it is and books nothing; the
+ * promise rejects with the signal's reason.
  */
 export interface Booker {
-  book(order: NewBooking): Promise<BookOutcome>;
+  book(order: NewBooking, call?: Call): Promise<BookOutcome>;
 }

@@ -21,26 +21,29 @@ export function createBookingHandler(uc: {
   pageTokens: PageTokenCodec;
 }): ServiceImpl<typeof BookingService> {
   return {
-    async createBooking(req) {
-      const booking = await uc.createBooking({
-        firstName: req.firstName,
-        lastName: req.lastName,
-        // protovalidate guarantees a defined, non-zero value for both enums
-        gender: enumWord<DomainGender>(Gender, req.gender) as DomainGender,
-        birthday: req.birthday,
-        launchpadId: req.launchpadId,
-        destination: enumWord<DomainDestination>(Destination, req.destination) as DomainDestination,
-        launchDate: req.launchDate,
-        requestId: req.requestId === "" ? undefined : req.requestId.toLowerCase(),
-      });
+    async createBooking(req, ctx) {
+      const booking = await uc.createBooking(
+        {
+          firstName: req.firstName,
+          lastName: req.lastName,
+          // protovalidate guarantees a defined, non-zero value for both enums
+          gender: enumWord<DomainGender>(Gender, req.gender) as DomainGender,
+          birthday: req.birthday,
+          launchpadId: req.launchpadId,
+          destination: enumWord<DomainDestination>(Destination, req.destination) as DomainDestination,
+          launchDate: req.launchDate,
+          requestId: req.requestId === "" ? undefined : req.requestId.toLowerCase(),
+        },
+        { signal: ctx.signal },
+      );
       return { booking: bookingToProto(booking) };
     },
 
-    async getBooking(req) {
-      return { booking: bookingToProto(await uc.getBooking(req.ticketId.toLowerCase())) };
+    async getBooking(req, ctx) {
+      return { booking: bookingToProto(await uc.getBooking(req.ticketId.toLowerCase(), { signal: ctx.signal })) };
     },
 
-    async listBookings(req) {
+    async listBookings(req, ctx) {
       const dates = optionalDates({ from_launch_date: req.fromLaunchDate, to_launch_date: req.toLaunchDate });
       const filter = {
         launchpadId: req.launchpadId || undefined,
@@ -50,12 +53,12 @@ export function createBookingHandler(uc: {
         toLaunchDate: dates.to_launch_date,
       };
       const scope = JSON.stringify(["bookings", filter]);
-      const page = await uc.listBookings(filter, pageRequest(uc.pageTokens, req, scope));
+      const page = await uc.listBookings(filter, pageRequest(uc.pageTokens, req, scope), { signal: ctx.signal });
       return { bookings: page.items.map(bookingToProto), nextPageToken: nextPageToken(uc.pageTokens, page.nextCursor, scope) };
     },
 
-    async cancelBooking(req) {
-      return { booking: bookingToProto(await uc.cancelBooking(req.ticketId.toLowerCase())) };
+    async cancelBooking(req, ctx) {
+      return { booking: bookingToProto(await uc.cancelBooking(req.ticketId.toLowerCase(), { signal: ctx.signal })) };
     },
   };
 }

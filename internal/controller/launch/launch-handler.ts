@@ -16,7 +16,7 @@ export function createLaunchHandler(uc: { listLaunches: ListLaunches; pageTokens
         destinations: DESTINATIONS.map((d) => ({ destination: toProtoEnum(Destination, d), displayName: DESTINATION_NAMES[d] })),
       };
     },
-    async listLaunches(req) {
+    async listLaunches(req, ctx) {
       const dates = optionalDates({ from_date: req.fromDate, to_date: req.toDate });
       const filter = {
         launchpadId: req.launchpadId || undefined,
@@ -25,7 +25,7 @@ export function createLaunchHandler(uc: { listLaunches: ListLaunches; pageTokens
         provider: enumWord<"spacet" | "spacex">(LaunchProvider, req.provider),
       };
       const scope = JSON.stringify(["launches", filter]);
-      const page = await uc.listLaunches(filter, pageRequest(uc.pageTokens, req, scope));
+      const page = await uc.listLaunches(filter, pageRequest(uc.pageTokens, req, scope), { signal: ctx.signal });
       return { launches: page.items.map(launchToProto), nextPageToken: nextPageToken(uc.pageTokens, page.nextCursor, scope) };
     },
   };

@@ -9,12 +9,12 @@ import { launchpadToProto } from "./to-proto.js";
 /** spacet.v1.LaunchpadService. */
 export function createLaunchpadHandler(uc: { listLaunchpads: ListLaunchpads; getLaunchpad: GetLaunchpad }): ServiceImpl<typeof LaunchpadService> {
   return {
-    async listLaunchpads(req) {
+    async listLaunchpads(req, ctx) {
       const status = enumWord<string>(LaunchpadStatus, req.status)?.replace("_", " ") as DomainStatus | undefined;
-      return { launchpads: (await uc.listLaunchpads({ status })).map(launchpadToProto) };
+      return { launchpads: (await uc.listLaunchpads({ status }, { signal: ctx.signal })).map(launchpadToProto) };
     },
-    async getLaunchpad(req) {
-      return { launchpad: launchpadToProto(await uc.getLaunchpad(req.launchpadId)) };
+    async getLaunchpad(req, ctx) {
+      return { launchpad: launchpadToProto(await uc.getLaunchpad(req.launchpadId, { signal: ctx.signal })) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { CalendarDate } from "../calendar-date.js";
 import { DomainError, invalidFields } from "../errors.js";
+import { launchDateNotAfter } from "./booking.js";
 import type { Destination } from "./destination.js";
 import type { LaunchpadStatus } from "./launchpad.js";
 
@@ -20,8 +21,7 @@ export const bookingRejections = {
     }),
 
   /** Rule 1, pad part: the launch date must be after `today`, the pad-local date in `timeZone`. */
-  launchDateNotAhead: (today: CalendarDate, timeZone: string) =>
-    invalidFields([{ field: "launch_date", rule: "date.future", message: `must be after ${today}, today at the launchpad (${timeZone})` }]),
+  launchDateNotAhead: (today: CalendarDate, timeZone: string) => invalidFields([launchDateNotAfter(today, timeZone)]),
 
   /** Rule 5: SpaceX launches from the pad that pad-local day. */
   launchpadTakenBySpacex: (pad: { id: string; name: string }, launchDate: CalendarDate, spacex: { id: string; name: string }) =>
@@ -47,9 +47,9 @@ export const bookingRejections = {
       { metadata: { launchpad_id: launchpadId, destination } },
     ),
 
-  /** Rule 6: no seat left. */
+  /** Rule 6: no seat left. The launch's state, not a limit of the service: a precondition. */
   launchFull: (launchpadId: string, launchDate: CalendarDate, launch: { id: string; capacity: number }) =>
-    new DomainError("exhausted", "LAUNCH_FULL", `the launch from ${launchpadId} on ${launchDate} is full (${launch.capacity} seats)`, {
+    new DomainError("precondition", "LAUNCH_FULL", `the launch from ${launchpadId} on ${launchDate} is full (${launch.capacity} seats)`, {
       metadata: { launch_id: launch.id, capacity: String(launch.capacity) },
     }),
 

@@ -1,6 +1,6 @@
 import { type CalendarDate, dateInZone, parseCalendarDate } from "../calendar-date.js";
 import type { Destination } from "./destination.js";
-import { type FieldViolation, invalidFields } from "../errors.js";
+import type { FieldViolation } from "../errors.js";
 
 const GENDERS = ["female", "male", "non_binary", "other"] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -54,12 +54,27 @@ export interface ValidBookingRequest extends BookingRequest {
 const NAME = /^\p{L}[\p{L}\p{M} '.\-’]*$/u;
 const NAME_MAX = 50;
 
+/** The fields of a booking request that rule 1 judges, as they arrive (any text). */
+export type BookingFields = Pick<BookingRequest, "firstName" | "lastName" | "birthday" | "launchDate">;
+
 /**
- * Rule 1 without the pad: names, a real past birthday, a real launch date. All problems are
- * reported together. `now` decides "past" for the birthday in UTC; whether the launch date is
- * after today in the pad's zone is decided with the pad (see bookingRejections.launchDateNotAhead).
+ * Rule 1 without the pad: names, a real past birthday, a real launch date; every problem at
+ * once. `now` decides "past" for the birthday in UTC; the launch date is judged against the
+ * pad's own today by {@link launchDateAheadViolation}. Any text is accepted, so this also runs
+ * on requests that failed other checks, to report all their problems together.
  */
-export function validateBookingRequest(req: BookingRequest, now: Date): ValidBookingRequest {
+export function bookingFieldViolations(req: BookingFields, now: Date): FieldViolation[] {
+  return judgeFields(req, now).violations;
+}
+
+/** The request with trimmed names and typed dates when rule 1 (without the pad) holds, else undefined. */
+export function validBookingRequest(req: BookingRequest, now: Date): ValidBookingRequest | undefined {
+  const { violations, firstName, lastName, birthday, launchDate } = judgeFields(req, now);
+  if (violations.length > 0 || !birthday || !launchDate) return undefined;
+  return { ...req, firstName, lastName, birthday, launchDate };
+}
+
+function judgeFields(req: BookingFields, now: Date) {
   const violations: FieldViolation[] = [];
   const firstName = normalizeName(req.firstName, "first_name", violations);
   const lastName = normalizeName(req.lastName, "last_name", violations);
@@ -70,9 +85,18 @@ export function validateBookingRequest(req: BookingRequest, now: Date): ValidBoo
 
   const launchDate = parseCalendarDate(req.launchDate);
   if (!launchDate) violations.push({ field: "launch_date", rule: "date.real", message: `"${req.launchDate}" is not a real calendar date (YYYY-MM-DD)` });
+  return { violations, firstName, lastName, birthday, launchDate };
+}
 
-  if (violations.length > 0 || !birthday || !launchDate) throw invalidFields(violations);
-  return { ...req, firstName, lastName, birthday, launchDate };
+/** Rule 1, pad part: the launch date must be strictly after today in the pad's time zone. */
+export function launchDateAheadViolation(launchDate: CalendarDate, timeZone: string, now: Date): FieldViolation | undefined {
+  const today = dateInZone(now, timeZone);
+  return launchDate > today ? undefined : launchDateNotAfter(today, timeZone);
+}
+
+/** Rule 1, pad part, broken: the launch date is not after `today`, the pad-local date in `timeZone`. */
+export function launchDateNotAfter(today: CalendarDate, timeZone: string): FieldViolation {
+  return { field: "launch_date", rule: "date.future", message: `must be after ${today}, today at the launchpad (${timeZone})` };
 }
 
 function normalizeName(raw: string, field: string, violations: FieldViolation[]): string {

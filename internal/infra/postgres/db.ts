@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, type PostgresPoolClient } from "kysely";
 import pg from "pg";
-import { preparingPool } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
+import { createServiceDialect } from "./service-dialect.js";
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
@@ -27,7 +27,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Opens a pool and a Kysely instance over it. */
+/**
+ * Opens a pool and a Kysely instance over it whose every statement classifies database faults
+ * and obeys the request's abort signal (service-dialect.ts).
+ */
 export function openDatabase(opts: { dsn: string; poolMax: number; applicationName?: string; onError?: (err: Error) => void }): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: opts.dsn,
@@ -47,7 +50,7 @@ export function openDatabase(opts: { dsn: string; poolMax: number; applicationNa
   // still fails on its own, so listening here loses nothing.
   pool.on("error", (err) => opts.onError?.(err));
   pool.on("connect", (client) => client.on("error", (err) => opts.onError?.(err)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: createServiceDialect(pool) });
   return {
     db,
     pool,

@@ -1,4 +1,3 @@
-import type { PostgresPool, PostgresPoolClient } from "kysely";
 import type pg from "pg";
 
 /** SQL text → name, for the statements sent as named prepared statements. */
@@ -17,26 +16,9 @@ export function preparedStatement(name: string, text: string): string {
 }
 
 /**
- * `pool` as Kysely's dialect sees it, sending registered texts as named statements (pg
- * prepares a name once per connection) and everything else as before.
+ * What the service's driver asks pg to run for `text`: a registered text goes by its name (pg
+ * prepares a name once per connection), everything else as an unnamed statement.
  */
-export function preparingPool(pool: pg.Pool): PostgresPool {
-  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
-    query: ((sqlOrCursor: string | pg.Submittable, parameters?: unknown[]) => {
-      if (typeof sqlOrCursor !== "string") return client.query(sqlOrCursor);
-      const name = names.get(sqlOrCursor);
-      return name ? client.query({ name, text: sqlOrCursor, values: parameters }) : client.query(sqlOrCursor, parameters);
-    }) as unknown as PostgresPoolClient["query"],
-    release: () => client.release(),
-  });
-  return {
-    async connect() {
-      const client = await pool.connect();
-      let c = wrapped.get(client);
-      if (!c) wrapped.set(client, (c = wrap(client)));
-      return c;
-    },
-    end: () => pool.end(),
-  };
+export function toPgQuery(text: string, values: readonly unknown[]): pg.QueryConfig {
+  return { name: names.get(text), text, values: values as unknown[] };
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Outbox, UnitOfWork } from "../../app/ports.js";
+import type { Call, Outbox, UnitOfWork } from "../../app/ports.js";
 import { DomainError } from "../../domain/errors.js";
-import { databaseUnavailable, isDatabaseUnavailable, isPgError, PG } from "./pg-errors.js";
+import { withAbortSignal } from "./abort-scope.js";
+import { isPgError, PG } from "./pg-errors.js";
 import type { Database } from "./schema.js";
 
 /** Attempts for a transaction that hits a serialization failure or a deadlock. */
@@ -20,12 +21,16 @@ export type MakeOutbox = (trx: Kysely<Database>) => Outbox;
  * - A serialization failure or deadlock reruns the whole function (its reads included) up to
  *   TX_ATTEMPTS times; left over, or a lock wait past `lock_timeout`, it is the domain's
  *   "conflict" (ABORTED: the client may retry).
- * - A lost or unreachable database is "unavailable" (UNAVAILABLE), in and outside transactions.
+ * - Database faults are already "unavailable" when they get here: the service's driver
+ *   (service-dialect.ts) classifies them for every statement, in transactions or not.
+ * - `call.signal` goes with the work (abort-scope.ts): the driver stops waiting, cancels the
+ *   statement in flight and never sends COMMIT once it fired. No retry follows an abort.
  */
 export function createUnitOfWork<R extends object>(db: Kysely<Database>, makeRepositories: MakeRepositories<R>, makeOutbox: MakeOutbox): UnitOfWork<R> {
+  const reads = makeRepositories(db);
   return {
-    read: mapUnavailable(makeRepositories(db)),
-    run: (fn) => runTransaction(() => db.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) }))),
+    read: (call?: Call) => (call?.signal ? withSignal(reads, call.signal) : reads),
+    run: (fn, call) => runTransaction(() => db.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) })), call?.signal),
   };
 }
 
@@ -33,36 +38,33 @@ export function createUnitOfWork<R extends object>(db: Kysely<Database>, makeRep
  * Runs `attempt`, one whole transaction (BEGIN … COMMIT, or one statement in autocommit), with
  * the unit of work's error handling: a serialization failure or deadlock reruns it up to
  * TX_ATTEMPTS times; left over, or a lock wait past `lock_timeout`, it is the domain's
- * "conflict"; a lost or unreachable database is "unavailable".
+ * "conflict". Its statements obey `signal` (abort-scope.ts); no rerun follows an abort.
  */
-export async function runTransaction<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (e) {
-      const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
-      if (retryable && n < TX_ATTEMPTS) continue;
-      if (retryable || isPgError(e, PG.lockNotAvailable)) {
-        throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
+export function runTransaction<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return withAbortSignal(signal, async () => {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
+        if (retryable && n < TX_ATTEMPTS) continue;
+        if (retryable || isPgError(e, PG.lockNotAvailable)) {
+          throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
+        }
+        throw e;
       }
-      throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
     }
-  }
+  });
 }
 
-/** Wraps every method of every repository so a lost database reads as "unavailable". */
-function mapUnavailable<T extends object>(repos: T): T {
+/** The same repositories, each method running its statements under `signal`. */
+function withSignal<T extends object>(repos: T, signal: AbortSignal): T {
   const wrap = (repo: object): object =>
     Object.fromEntries(
       Object.entries(repo).map(([name, fn]) => [
         name,
-        async (...args: unknown[]) => {
-          try {
-            return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
-          } catch (e) {
-            throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
-          }
-        },
+        (...args: unknown[]) => withAbortSignal(signal, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args)),
       ]),
     );
   return Object.fromEntries(Object.entries(repos).map(([k, r]) => [k, typeof r === "function" ? r : wrap(r as object)])) as T;

@@ -48,10 +48,15 @@ const LAUNCH_NOT_YET_KNOWN: Launch = {
   cancelledAt: undefined,
 };
 
-/** Booker over Postgres: one statement per booking, with the unit of work's retries and error mapping. */
+/**
+ * Booker over Postgres: one statement per booking, with the unit of work's retries and error
+ * mapping. The service's driver classifies its database faults and obeys the call's signal like
+ * for any statement: fired before, the statement is never sent; fired while it runs, it is
+ * cancelled, and an autocommit statement that ends in an error has committed nothing.
+ */
 export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGenerator; readonly encode: EncodeEvent }): Booker {
   return {
-    async book(order) {
+    async book(order, call) {
       const b = order.booking;
       const event = deps.encode(bookingCreated({ ...b, launchId: "" }, LAUNCH_NOT_YET_KNOWN));
       const query = CompiledQuery.raw(CREATE_BOOKING, [
@@ -85,7 +90,7 @@ export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGener
           if (isPgError(e, PG.uniqueViolation) && e.constraint === "bookings_request_id_key") return { outcome: "request_id_used" };
           throw e;
         }
-      });
+      }, call?.signal);
     },
   };
 }
