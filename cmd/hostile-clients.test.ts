@@ -73,6 +73,13 @@ async function untilLogged(rpc: string, code: string, count: number): Promise<nu
   return rpcLines(rpc, code);
 }
 
+/** Bodies no protobuf decoder accepts, for any message with a string field 1. */
+const malformedMessages: Record<string, number[]> = {
+  "a truncated message": [0x0a, 0x05, 0x61, 0x62],
+  "invalid UTF-8 in a string": [0x0a, 0x02, 0xff, 0xfe],
+  "a wrong wire type": [0x0f],
+};
+
 describe("the protocol edge holds against hostile clients", () => {
   it("keeps memory flat while one connection opens 8,000 quiet gRPC streams, and serves other clients meanwhile", async () => {
     const pid = sut.service.process.pid;
@@ -102,11 +109,7 @@ describe("the protocol edge holds against hostile clients", () => {
   });
 
   describe("a request body that is not valid protobuf is INVALID_ARGUMENT, and logged", () => {
-    const malformed: Record<string, number[]> = {
-      "a truncated message": [0x0a, 0x05, 0x61, 0x62],
-      "invalid UTF-8 in a string": [0x0a, 0x02, 0xff, 0xfe],
-      "a wrong wire type": [0x0f],
-    };
+    const malformed = malformedMessages;
     const GET_BOOKING = "/spacet.v1.BookingService/GetBooking";
 
     for (const [name, bytes] of Object.entries(malformed)) {
@@ -143,6 +146,26 @@ describe("the protocol edge holds against hostile clients", () => {
         assert.equal(await untilLogged("spacet.v1.BookingService/GetBooking", "invalid_argument", logged + 4), logged + 4, "each call has its rpc log line");
         assert.equal(rpcLines("spacet.v1.BookingService/GetBooking", "internal"), 0);
       });
+    }
+  });
+
+  it("a request stream that is not valid protobuf is INVALID_ARGUMENT too, for server-streaming and bidi RPCs, and logged", async () => {
+    const streams = [
+      ["grpc.health.v1.Health/Watch", "/grpc.health.v1.Health/Watch"],
+      ["grpc.reflection.v1.ServerReflection/ServerReflectionInfo", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"],
+    ];
+    for (const [rpc, path] of streams) {
+      for (const bytes of Object.values(malformedMessages)) {
+        const logged = rpcLines(rpc, "invalid_argument");
+        const answer = await h2(
+          sut.service.grpcUrl,
+          { ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" },
+          envelope(new Uint8Array(bytes)),
+        );
+        assert.equal(answer.trailers["grpc-status"] ?? answer.headers["grpc-status"], String(Code.InvalidArgument), `${path} ${bytes}`);
+        assert.equal(await untilLogged(rpc, "invalid_argument", logged + 1), logged + 1);
+      }
+      assert.equal(rpcLines(rpc, "internal"), 0);
     }
   });
 

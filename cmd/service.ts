@@ -8,8 +8,6 @@ import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
-import { HealthCheckResponse_ServingStatus as Serving } from "../gen/grpc/health/v1/health_pb.js";
-import { createHealthService } from "../pkg/grpc-health/index.js";
 import { registerReflection } from "../pkg/grpc-reflection/index.js";
 import { createConnectAdapter } from "../pkg/connect-adapter/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
@@ -22,7 +20,8 @@ import { requestContextValues } from "../internal/controller/auth/context-keys.j
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createFieldRulesInterceptor } from "../internal/controller/field-rules-interceptor.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
-import { createProbes, type DependencyCheck, type Lifecycle } from "../internal/controller/probes.js";
+import type { DependencyCheck } from "../internal/controller/readiness.js";
+import { createDatabaseProbe, type DatabaseProbe } from "../internal/infra/postgres/database-probe.js";
 import type { RunningRelay } from "./wiring/outbox-relay.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
@@ -32,6 +31,7 @@ import { createLaunchUseCases } from "./wiring/launch.js";
 import { API_SERVICES, createApiRoutes, createFieldRules, PROTOCOL_SERVICES } from "./wiring/routes.js";
 import { createSpacexSync } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
+import { createServingState } from "./wiring/serving-state.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -58,22 +58,20 @@ export async function startService(config: Config, log: Logger): Promise<Running
   }
   const jwtSecret = resolveJwtSecret(config.auth, log);
   const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
-  let lifecycle: Lifecycle = "starting";
   let api: ((req: Req, res: Res) => void) | undefined;
-  let database: (() => Promise<void>) | undefined;
+  let database: DependencyCheck = () => Promise.reject(new Error("not connected yet"));
 
-  const health = createHealthService();
-  const serviceNames = ["", ...API_SERVICES.map((s) => s.typeName)];
-  for (const name of serviceNames) health.set(name, Serving.NOT_SERVING);
-
-  const probes = createProbes({
-    lifecycle: () => lifecycle,
-    database: () => (database ? database() : Promise.reject(new Error("not connected yet"))),
-    // Pub/Sub is a /liveness dependency only when the relay is enabled.
-    dependencies: (): Record<string, DependencyCheck> =>
-      config.pubsub.enabled ? { pubsub: () => (outboxRelay ? outboxRelay.check() : Promise.reject(new Error("the relay has not started yet"))) } : {},
+  const serving = createServingState({
+    serviceNames: ["", ...API_SERVICES.map((s) => s.typeName)],
     app: { name: config.app.name, version: config.app.version },
+    // Pub/Sub is a /liveness dependency only when the relay is enabled.
+    liveness: (): Record<string, DependencyCheck> => ({
+      database,
+      ...(config.pubsub.enabled ? { pubsub: () => (outboxRelay ? outboxRelay.check() : Promise.reject(new Error("the relay has not started yet"))) } : {}),
+    }),
+    log,
   });
+  const { health, probes } = serving;
 
   const openApi = createOpenApiRoute();
   const cors = createCors({
@@ -112,6 +110,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let closeDatabase: (() => Promise<void>) | undefined;
   let stopSync: (() => Promise<void>) | undefined;
   let outboxRelay: RunningRelay | undefined;
+  let databaseProbe: DatabaseProbe | undefined;
 
   const ready = (async () => {
     let dsn = config.postgres.dsn;
@@ -136,6 +135,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     database = async () => {
       await sql`select 1`.execute(dbh.db);
     };
+    databaseProbe = createDatabaseProbe({ dsn, applicationName: `${config.app.name}-readiness` });
 
     const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
     // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
@@ -185,8 +185,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       },
     });
 
-    lifecycle = "ready";
-    for (const name of serviceNames) health.set(name, Serving.SERVING);
+    await serving.serve(databaseProbe.check);
     log.info("ready");
     // --- SpaceX sync: first tick now (launchpads if due, then launches if due), then every interval.
     sync.scheduler.start();
@@ -202,15 +201,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      lifecycle = "draining";
-      for (const name of serviceNames) health.set(name, Serving.NOT_SERVING);
-      health.shutdown();
+      serving.drain();
       await ready.catch(() => undefined);
       // --- SpaceX sync: stop first; aborts a fetch in progress and awaits the run (it never holds a transaction across the fetch).
       await stopSync?.();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
       // --- Outbox relay: after the drain (the last RPCs' events are committed), finish the batch in progress.
       await outboxRelay?.stop();
+      await databaseProbe?.close();
       await closeDatabase?.();
       await embeddedStop?.();
       log.info("stopped");

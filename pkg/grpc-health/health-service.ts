@@ -23,9 +23,14 @@ export interface HealthService {
  * `grpc-health-check` only serves grpc-js servers). `initial` defaults to the server ("") SERVING.
  *
  * Check answers NOT_FOUND for an unknown service; Watch answers SERVICE_UNKNOWN and keeps waiting,
- * as the health-checking protocol specifies.
+ * as the health-checking protocol specifies. `opts.refresh` runs before every Check answers, so
+ * an owner that computes statuses on demand (e.g. from the same check as an HTTP readiness probe)
+ * can `set` them fresh first; Watch streams see every `set` as it happens.
  */
-export function createHealthService(initial: Readonly<Record<string, ServingStatus>> = { "": ServingStatus.SERVING }): HealthService {
+export function createHealthService(
+  initial: Readonly<Record<string, ServingStatus>> = { "": ServingStatus.SERVING },
+  opts: { readonly refresh?: () => Promise<void> } = {},
+): HealthService {
   const statuses = new Map(Object.entries(initial));
   const wakers = new Set<() => void>();
   let version = 0;
@@ -67,7 +72,8 @@ export function createHealthService(initial: Readonly<Record<string, ServingStat
     },
     register(router) {
       router.service(Health, {
-        check(req) {
+        async check(req) {
+          await opts.refresh?.();
           const status = statuses.get(req.service);
           if (status === undefined) throw new ConnectError(`unknown service "${req.service}"`, Code.NotFound);
           return { status };

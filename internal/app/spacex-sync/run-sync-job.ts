@@ -1,3 +1,4 @@
+import { DomainError } from "../../domain/errors.js";
 import { isSyncDue, NO_COUNTS, type SyncCounts, syncErrorText, type SyncJob, type SyncRun, type SyncTrigger } from "../../domain/spacex-sync/sync.js";
 import type { Clock, IdGenerator } from "../ports.js";
 import type { SyncLock, SyncSession } from "./ports.js";
@@ -70,6 +71,8 @@ export async function runSyncJob(
       try {
         await session.recordRun(run);
       } catch (recordError) {
+        // The database went away mid-run: that is what the caller must hear (UNAVAILABLE), not a bug.
+        if (recordError instanceof DomainError) throw recordError;
         throw new Error(`sync ${job.name} failed (${run.error}) and the failure could not be recorded`, { cause: recordError });
       }
       return { kind: "ran", run };
