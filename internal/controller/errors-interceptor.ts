@@ -60,11 +60,14 @@ function statusOf(e: unknown, req: UnaryRequest | StreamRequest, log: Logger): C
   return new ConnectError("internal error", Code.Internal, undefined, undefined, e);
 }
 
-/** The status of a call given up on: Connect's own for a deadline, CANCELLED for a client that left. */
+/**
+ * The status of a call given up on: DEADLINE_EXCEEDED when its deadline passed, else CANCELLED,
+ * however the client left (a gRPC client whose own timer fired first resets the stream, which
+ * reaches us as INTERNAL; a REST client closes its connection).
+ */
 function abandoned(reason: unknown): ConnectError {
-  if (reason instanceof ConnectError) return reason;
-  if (reason instanceof Error && reason.name === "TimeoutError") return new ConnectError("the operation timed out", Code.DeadlineExceeded);
-  return new ConnectError("the client cancelled the call", Code.Canceled);
+  const deadline = reason instanceof ConnectError ? reason.code === Code.DeadlineExceeded : reason instanceof Error && reason.name === "TimeoutError";
+  return deadline ? new ConnectError("the operation timed out", Code.DeadlineExceeded) : new ConnectError("the client cancelled the call", Code.Canceled);
 }
 
 function undecodableIsInvalid(e: unknown): unknown {

@@ -86,17 +86,12 @@ function connect(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.Poo
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const pending = pool.connect();
-    const onAbort = () => {
-      reject(signal.reason);
-      pending.then(
-        (client) => client.release(),
-        () => undefined,
-      );
-    };
+    const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     pending.then(
       (client) => {
         signal.removeEventListener("abort", onAbort);
+        // Nobody waits for it any more: straight back to the pool, for the next caller.
         if (signal.aborted) client.release();
         else resolve(client);
       },
