@@ -46,15 +46,25 @@ export function createSpacexSync(deps: {
       createSpacexClient({
         baseUrl: spacex.apiUrl,
         timeoutMs: spacex.timeoutMs,
-        onRetry: ({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, err: error }, "spacex request failed; retrying"),
+        // The run's outcome is the one line an operator needs (withSyncRunLog); each retry and its stack is detail.
+        onRetry: ({ attempt, delayMs, error }) => log.debug({ attempt, delayMs, err: error }, "spacex request failed; retrying"),
       }),
     );
   const counter = createStatementCounter();
   const lock = createSyncLock(deps.db.withPlugin(counter.plugin), { outbox: outboxWriter(ids) });
   const common = { lock, clock, ids, provider };
-  const syncSpacexLaunches = withSyncRunLog("spacex_launches", createSyncSpacexLaunches({ ...common, intervalMs: orchestrator.intervalMs }), { log, counter });
-  const refreshLaunchpads = withSyncRunLog("launchpads", createRefreshLaunchpads({ ...common, maxAgeMs: spacex.launchpadsMaxAgeMs }), { log, counter });
+  const runLog = { log, counter, nextRunAt: () => scheduler.nextRunAt() };
+  const syncSpacexLaunches = withSyncRunLog("spacex_launches", createSyncSpacexLaunches({ ...common, intervalMs: orchestrator.intervalMs }), runLog);
+  const refreshLaunchpads = withSyncRunLog("launchpads", createRefreshLaunchpads({ ...common, maxAgeMs: spacex.launchpadsMaxAgeMs }), runLog);
   const tick = createSpacexSyncTick({ refreshLaunchpads, syncSpacexLaunches });
+  const scheduler = createIntervalScheduler({
+    name: "spacex-sync",
+    intervalMs: orchestrator.intervalMs,
+    task: async ({ first, signal }) => {
+      await tick({ trigger: first ? "startup" : "schedule", signal });
+    },
+    log,
+  });
   return {
     syncSpacexLaunches,
     refreshLaunchpads,
@@ -65,14 +75,7 @@ export function createSpacexSync(deps: {
       launchesIntervalMs: orchestrator.intervalMs,
       launchpadsMaxAgeMs: spacex.launchpadsMaxAgeMs,
     }),
-    scheduler: createIntervalScheduler({
-      name: "spacex-sync",
-      intervalMs: orchestrator.intervalMs,
-      task: async ({ first, signal }) => {
-        await tick({ trigger: first ? "startup" : "schedule", signal });
-      },
-      log,
-    }),
+    scheduler,
   };
 }
 export type SpacexSync = ReturnType<typeof createSpacexSync>;

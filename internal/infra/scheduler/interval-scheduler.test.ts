@@ -77,4 +77,15 @@ describe("createIntervalScheduler", () => {
     assert.ok(errors.length >= 1);
     assert.match(String((errors[0] as { err: Error }).err.message), /boom/);
   });
+
+  it("tells when it fires next, for a failed run's log line", async () => {
+    const scheduler = createIntervalScheduler({ name: "t", intervalMs: 3_600_000, log: quietLog, task: async () => undefined });
+    assert.equal(scheduler.nextRunAt(), undefined, "not started");
+    const before = Date.now();
+    scheduler.start();
+    const next = scheduler.nextRunAt()?.getTime() ?? 0;
+    assert.ok(next > before && next <= Date.now() + 3_600_000, `${next - before} ms ahead`);
+    await scheduler.stop();
+    assert.equal(scheduler.nextRunAt(), undefined, "stopped");
+  });
 });

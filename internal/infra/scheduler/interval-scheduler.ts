@@ -13,6 +13,8 @@ export interface IntervalScheduler {
   start(): void;
   /** Stops the timer, aborts the signal and waits for a run in progress to end. */
   stop(): Promise<void>;
+  /** When the timer fires next; undefined before start and after stop. */
+  nextRunAt(): Date | undefined;
 }
 
 /** setInterval keeps delays in a signed 32-bit integer; a longer one would fire at once. */
@@ -37,6 +39,8 @@ export function createIntervalScheduler(opts: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let started = false;
+  let startedAt = 0;
+  const periodMs = Math.min(Math.max(1, opts.intervalMs), MAX_TIMER_MS);
 
   const fire = (first: boolean) => {
     if (abort.signal.aborted) return;
@@ -56,8 +60,14 @@ export function createIntervalScheduler(opts: {
     start() {
       if (started || abort.signal.aborted) return;
       started = true;
+      startedAt = Date.now();
       fire(true);
-      timer = setInterval(() => fire(false), Math.min(Math.max(1, opts.intervalMs), MAX_TIMER_MS));
+      timer = setInterval(() => fire(false), periodMs);
+    },
+    nextRunAt() {
+      if (!started || abort.signal.aborted) return undefined;
+      // Fixed rate: the ticks fall on startedAt + k·period.
+      return new Date(startedAt + (Math.floor((Date.now() - startedAt) / periodMs) + 1) * periodMs);
     },
     async stop() {
       clearInterval(timer);

@@ -9,10 +9,15 @@ export type SyncJobRunner = (req: SyncJobRequest) => Promise<SyncOutcome>;
 /**
  * Wraps a sync job so that every request logs one line with the run's counts and the SQL
  * round trips it took (counted on the database the job was built over): info for a success,
- * warn for a failure (with the error operators also see in GetSyncStatus), info for a run
+ * one short warn line for a failure (the one-line cause operators also see in GetSyncStatus,
+ * and when the next attempt is due; the retries' stacks are at debug level), info for a run
  * skipped because another runner holds the lock, debug for a tick that found it not due yet.
  */
-export function withSyncRunLog(job: SyncJob, runner: SyncJobRunner, deps: { readonly log: Logger; readonly counter: StatementCounter }): SyncJobRunner {
+export function withSyncRunLog(
+  job: SyncJob,
+  runner: SyncJobRunner,
+  deps: { readonly log: Logger; readonly counter: StatementCounter; readonly nextRunAt?: () => Date | undefined },
+): SyncJobRunner {
   return async (req) => {
     const { value: outcome, statements: roundTrips } = await deps.counter.count(() => runner(req));
     switch (outcome.kind) {
@@ -20,7 +25,7 @@ export function withSyncRunLog(job: SyncJob, runner: SyncJobRunner, deps: { read
         const { run } = outcome;
         const base = { job, runId: run.id, trigger: run.trigger, durationMs: run.durationMs, roundTrips };
         if (run.outcome === "succeeded") deps.log.info({ ...base, ...run.counts }, "spacex sync succeeded");
-        else deps.log.warn({ ...base, error: run.error }, "spacex sync failed");
+        else deps.log.warn({ ...base, error: run.error, nextAttemptAt: deps.nextRunAt?.()?.toISOString() }, "spacex sync failed");
         break;
       }
       case "locked":

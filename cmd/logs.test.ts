@@ -39,3 +39,26 @@ describe("logs of unexpected database errors", () => {
     }
   });
 });
+
+describe("logs of a start without SpaceX (offline, or SpaceX down)", () => {
+  it("say one short warning per failed sync run, with its cause and the next attempt, and no stack", async () => {
+    // The test server's SPACEX_API_URL is a closed port: both start-up runs fail.
+    const lines = async () =>
+      sut.service.process
+        .stdout()
+        .split("\n")
+        .filter((l) => l.includes('"component":"spacex-sync"'));
+    await sut.service.process.waitForLine(/"msg":"spacex sync failed".*"job":"spacex_launches"|"job":"spacex_launches".*"msg":"spacex sync failed"/);
+    const spacex = await lines();
+    assert.equal(spacex.length, 2, spacex.map((l) => l.slice(0, 200)).join("\n"));
+    for (const line of spacex) {
+      const entry = JSON.parse(line) as { level: number; msg: string; error: string; nextAttemptAt: string; err?: unknown };
+      assert.deepEqual([entry.level, entry.msg], [40, "spacex sync failed"]);
+      assert.match(entry.error, /^SpacexApiError: request to http:\/\/127\.0\.0\.1:9\/v4\/\S+ failed/);
+      assert.ok(Date.parse(entry.nextAttemptAt) > Date.now(), "the next attempt is announced");
+      assert.equal(entry.err, undefined, "no stack");
+      assert.ok(line.length < 600, `${line.length} characters`);
+    }
+    assert.equal(sut.service.process.stderr(), "");
+  });
+});
