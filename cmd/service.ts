@@ -32,6 +32,7 @@ import { API_SERVICES, createApiRoutes, createFieldRules, PROTOCOL_SERVICES } fr
 import { createSpacexSync } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
 import { createServingState } from "./wiring/serving-state.js";
+import { listenOn } from "./wiring/startup-error.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -56,8 +57,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
   if (access.problems.length > 0) {
     throw new Error(`methods without an access rule:\n  - ${access.problems.join("\n  - ")}`);
   }
-  const jwtSecret = resolveJwtSecret(config.auth, log);
-  const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
   let api: ((req: Req, res: Res) => void) | undefined;
   let database: DependencyCheck = () => Promise.reject(new Error("not connected yet"));
 
@@ -102,8 +101,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   const http = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
   const grpc = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
-  const httpAddress = await http.listen(config.http.port, "0.0.0.0");
-  const grpcAddress = await grpc.listen(config.grpc.port, "0.0.0.0");
+  const httpAddress = await listenOn("HTTP_PORT", config.http.port, () => http.listen(config.http.port, "0.0.0.0"));
+  const grpcAddress = await listenOn("GRPC_PORT", config.grpc.port, () => grpc.listen(config.grpc.port, "0.0.0.0")).catch(async (e: unknown) => {
+    await http.close({ graceMs: 0 });
+    throw e;
+  });
   log.info({ httpPort: httpAddress.port, grpcPort: grpcAddress.port }, "listening");
 
   let embeddedStop: (() => Promise<void>) | undefined;
@@ -140,6 +142,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
     // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
     const sync = createSpacexSync({ db: dbh.db, settings: config, log });
+    // Made up here on the embedded default, once the ports are held (a busy port stays one line).
+    const jwtSecret = resolveJwtSecret(config.auth, log);
+    const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
     const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity);
     // First is outermost: log every call, map errors, check the caller, then validate closest
