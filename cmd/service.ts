@@ -131,7 +131,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
       dsn,
       poolMax: config.postgres.poolMax,
       applicationName: config.app.name,
-      onError: (err) => log.warn({ err }, "idle database client failed"),
+      // While stopping, connections ending is the plan (Ctrl-C also stops an embedded PostgreSQL
+      // at once, as it shares the terminal's process group): not worth a warning.
+      onError: (err) => (stopping ? log.debug({ err }, "idle database client ended") : log.warn({ err }, "idle database client failed")),
     });
     closeDatabase = dbh.close;
     database = async () => {

@@ -55,6 +55,8 @@ export function createReadiness(deps: {
   const settle = (ok: boolean, reason?: unknown): ReadinessState => {
     if (ok !== database) {
       if (ok) deps.log.info({ check: "database" }, "readiness check passes");
+      // While draining the database may go first (an embedded one stops with the process).
+      else if (deps.lifecycle() === "draining") deps.log.debug({ check: "database", err: reason }, "readiness check fails");
       else deps.log.warn({ check: "database", err: reason }, "readiness check fails");
     }
     database = ok;

@@ -23,6 +23,8 @@ export interface ScriptProcess {
   /** Resolves when the process has exited, however it ended. */
   readonly exited: Promise<Exit>;
   kill(signal?: NodeJS.Signals): void;
+  /** Signals the whole process group, as a terminal's Ctrl-C does (needs `detached`). */
+  killGroup(signal: NodeJS.Signals): void;
 }
 
 /**
@@ -31,11 +33,16 @@ export interface ScriptProcess {
  * SIGKILL mid-work, signal handling. Output is collected so a failing assertion can show it.
  * `nodeArgs` replaces `--import tsx`, e.g. to run compiled JavaScript from dist/.
  */
-export function spawnScript(script: string, opts: { args?: readonly string[]; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {}): ScriptProcess {
+export function spawnScript(
+  script: string,
+  opts: { args?: readonly string[]; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; detached?: boolean } = {},
+): ScriptProcess {
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? ["--import", "tsx"]), script, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["pipe", "pipe", "pipe"],
+    // Its own process group, with everything it spawns: what a terminal gives `npm start`.
+    detached: opts.detached ?? false,
   });
   let out = "";
   let err = "";
@@ -61,6 +68,14 @@ export function spawnScript(script: string, opts: { args?: readonly string[]; en
     exited,
     send: (line) => void child.stdin.write(`${line}\n`),
     kill: (signal = "SIGTERM") => void child.kill(signal),
+    killGroup: (signal) => {
+      if (!opts.detached || child.pid === undefined) throw new Error("killGroup needs a detached process");
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    },
     waitForLine(pattern, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);

@@ -50,7 +50,13 @@ export function createIntervalScheduler(opts: {
     }
     running = opts
       .task({ first, signal: abort.signal })
-      .catch((err: unknown) => opts.log.error({ err, task: opts.name }, "scheduled task failed"))
+      // A run that fails once stop() was called was told to give up (and its dependencies may be
+      // stopping too): expected, so no error line.
+      .catch((err: unknown) =>
+        abort.signal.aborted
+          ? opts.log.debug({ err, task: opts.name }, "scheduled task ended by stop")
+          : opts.log.error({ err, task: opts.name }, "scheduled task failed"),
+      )
       .finally(() => {
         running = undefined;
       });

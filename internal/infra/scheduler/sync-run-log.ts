@@ -25,6 +25,7 @@ export function withSyncRunLog(
         const { run } = outcome;
         const base = { job, runId: run.id, trigger: run.trigger, durationMs: run.durationMs, roundTrips };
         if (run.outcome === "succeeded") deps.log.info({ ...base, ...run.counts }, "spacex sync succeeded");
+        else if (req.signal?.aborted) deps.log.info({ ...base, error: run.error }, "spacex sync cut short: the process is stopping");
         else deps.log.warn({ ...base, error: run.error, nextAttemptAt: deps.nextRunAt?.()?.toISOString() }, "spacex sync failed");
         break;
       }

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { freePort } from "../pkg/free-port.js";
+import { type ScriptProcess, spawnScript } from "../internal/testkit/processes.js";
+
+// `npm start` in a terminal: the embedded default, in a process group of its own (the embedded
+// PostgreSQL inside it), and Ctrl-C sends SIGINT to the whole group, so PostgreSQL stops at once
+// while the service drains.
+let dataDir: string;
+let service: ScriptProcess;
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "spacet-ctrl-c-"));
+  await chmod(dataDir, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
+  service = spawnScript("cmd/server.ts", {
+    detached: true,
+    env: {
+      PG_DSN: "",
+      PAGE_TOKEN_SECRET: "",
+      PG_DATA_DIR: join(dataDir, "pg"),
+      HTTP_PORT: String(await freePort()),
+      GRPC_PORT: String(await freePort()),
+      SPACEX_API_URL: "http://127.0.0.1:9/v4",
+      PUBSUB_ENABLED: "false",
+      LOG_LEVEL: "info",
+    },
+  });
+  await service.waitForLine(/"msg":"ready"/, 60_000);
+});
+after(async () => {
+  service?.killGroup("SIGKILL"); // only if the test failed before the process exited
+  await service?.exited;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("Ctrl-C in a terminal", () => {
+  it("stops the service and its embedded PostgreSQL quietly: exit 0, no warning or error, nothing on stderr", async () => {
+    // While a SpaceX sync holds a connection, as right after the start.
+    await service.waitForLine(/"component":"spacex-sync"/);
+    const before = service.stdout().length;
+    service.killGroup("SIGINT");
+    const exit = await service.exited;
+    const after = service
+      .stdout()
+      .slice(before)
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+    assert.equal(exit.code, 0, service.stdout().slice(before) + service.stderr());
+    assert.equal(service.stderr(), "");
+    const loud = after.filter((l) => (JSON.parse(l) as { level: number }).level >= 40);
+    assert.deepEqual(loud, []);
+    assert.match(after.at(-1) ?? "", /"msg":"stopped"/);
+  });
+});
