@@ -4,7 +4,7 @@ import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/valid
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
-import { Destination } from "../gen/spacet/v1/launch_pb.js";
+import type { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { withAdmin } from "../internal/testkit/postgres.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
