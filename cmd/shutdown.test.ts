@@ -4,9 +4,11 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
+import { advisoryLockWaiters, holdBookingWrites } from "../internal/testkit/booking-writes-lock.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
+import { waitUntil } from "../internal/testkit/spacex-sync.js";
 
 let db: TestDatabase;
 
@@ -18,8 +20,8 @@ after(async () => {
 });
 
 describe("graceful shutdown", () => {
-  it("finishes the in-flight calls of a burst on SIGTERM and exits 0", async () => {
-    const service = await startServiceProcess({ dsn: db.dsn });
+  it("finishes calls that were in flight when SIGTERM arrived, and exits 0", async () => {
+    const service = await startServiceProcess({ dsn: db.dsn, env: { PG_POOL_MAX: "4" } });
     const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
     const book = (i: number) =>
       client.createBooking({
@@ -31,17 +33,27 @@ describe("graceful shutdown", () => {
         destination: Destination.MOON,
         launchDate: `2049-09-${String(1 + (i % 3)).padStart(2, "0")}`,
       });
-    await book(0); // the connection is up
-    const burst = Array.from({ length: 60 }, (_, i) => book(i + 1));
-    // Signal while the burst is in flight: the first answer proves requests are being served.
-    await Promise.race(burst);
-    service.process.kill("SIGTERM");
-    const results = await Promise.allSettled(burst);
+
+    // Held as a SpaceX sync holds it: every booking waits inside its transaction (four of them
+    // on the pool's connections, the others for a connection) until the test lets go.
+    const lock = await holdBookingWrites(db.dsn);
+    let settled = 0;
+    const calls = Array.from({ length: 8 }, (_, i) => book(i).finally(() => settled++));
+    try {
+      await waitUntil("the pool's connections wait for the lock", async () => (await advisoryLockWaiters(db.dsn)) === 4);
+      service.process.kill("SIGTERM");
+      await service.process.waitForLine(/"msg":"shutting down"/);
+      assert.equal(settled, 0, "every call was still in flight when the drain began");
+    } finally {
+      await lock.release();
+    }
+
+    const results = await Promise.allSettled(calls);
     const failures = results.filter((r) => r.status === "rejected").map((r) => ConnectError.from((r as PromiseRejectedResult).reason));
     assert.deepEqual(
-      failures.map((e) => e.code),
+      failures.map((e) => `${Code[e.code]} ${e.message}`),
       [],
-      `in-flight calls failed: ${failures.map((e) => `${Code[e.code]} ${e.message}`).join("; ")}`,
+      "in-flight calls completed",
     );
     const exit = await service.process.exited;
     assert.equal(exit.code, 0, service.process.stderr());
