@@ -286,7 +286,7 @@ describe("http transcoder lenient enums, unknown names deferred to the validator
   it("reports an unknown name together with the request's other violations, in one 400", async () => {
     const res = await h.call("POST", "/v1/bookings", { ...validBooking, gender: "robot", destination: "Narnia", firstName: "", launchpadId: "" });
     assert.equal(res.status, 400);
-    assert.deepEqual(violationFields(res).sort(), ["destination", "first_name", "gender", "launchpad_id"]);
+    assert.deepEqual([...new Set(violationFields(res))].sort(), ["destination", "first_name", "gender", "launchpad_id"]);
     const query = await h.call("GET", "/v1/bookings?destination=venus&pageSize=-1");
     assert.equal(query.status, 400);
     assert.deepEqual(violationFields(query).sort(), ["destination", "page_size"]);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { DomainError } from "../../domain/errors.js";
+import { advisoryLockWaiters } from "../../testkit/booking-writes-lock.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../testkit/postgres.js";
 import { waitUntil } from "../../testkit/spacex-sync.js";
 import { type DatabaseHandle, openDatabase } from "./db.js";
@@ -59,11 +60,8 @@ async function holdLock(key: number) {
   };
 }
 
-const lockWaiters = () =>
-  withAdmin(
-    db.dsn,
-    async (c) => (await c.query<{ n: number }>("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted")).rows[0].n,
-  );
+/** Sessions of this test's database waiting for an advisory lock (other files' databases wait too). */
+const lockWaiters = () => advisoryLockWaiters(db.dsn);
 
 describe("the service's database driver", () => {
   it("never commits once the signal fired, even when no statement was running: the caller gets the signal's reason", async () => {
