@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
 import pg from "pg";
+import { quietLog } from "../../testkit/logs.js";
 import { spawnScript } from "../../testkit/processes.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 import { assertReachableByPostgres } from "./embedded-preflight.js";
@@ -132,5 +133,23 @@ describe("assertReachableByPostgres", () => {
   it("accepts a path whose existing directories are all world-traversable", () => {
     const root = path.dirname(dataDir());
     assert.doesNotThrow(() => assertReachableByPostgres(path.join(root, "not", "yet", "created"), someoneElse));
+  });
+});
+
+describe("the embedded server's log", () => {
+  it("logs a failed statement without the row's values or the statement (its log reaches ours)", async () => {
+    const lines: string[] = [];
+    const server = await startEmbeddedPostgres({ dataDir: dataDir(), log: { ...quietLog, debug: (_obj, line) => lines.push(line) } });
+    try {
+      await query(server.dsn, "create table people (name text check (name <> 'Zyxwvu'))");
+      await assert.rejects(query(server.dsn, "insert into people values ('Zyxwvu')"), /violates check constraint/);
+      await eventually(() => lines.some((l) => l.includes("people_name_check")), "the error is logged");
+      assert.deepEqual(
+        lines.filter((l) => l.includes("Zyxwvu")),
+        [],
+      );
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -82,7 +82,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const port = opts.port ?? (await freePort());
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
   const password = initialised ? readPassword(dataDir) : randomBytes(24).toString("base64url");
-  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...opts.settings };
+  const settings = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    // Its log reaches ours (at debug level): errors without DETAIL ("Failing row contains (…)",
+    // names and birthdays) and without the failing statement.
+    log_error_verbosity: "terse",
+    log_min_error_statement: "panic",
+    ...opts.settings,
+  };
   const ep = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
