@@ -6,9 +6,9 @@ import { after, before, describe, it } from "node:test";
 import { freePort } from "../pkg/free-port.js";
 import { type ScriptProcess, spawnScript } from "../internal/testkit/processes.js";
 
-// `npm start` in a terminal: the embedded default, in a process group of its own (the embedded
-// PostgreSQL inside it), and Ctrl-C sends SIGINT to the whole group, so PostgreSQL stops at once
-// while the service drains.
+// `npm start` in a terminal: the embedded default without any setting, in a process group of its
+// own (the embedded PostgreSQL inside it); Ctrl-C sends SIGINT to the whole group, so PostgreSQL
+// stops at once while the service drains.
 let dataDir: string;
 let service: ScriptProcess;
 
@@ -34,6 +34,20 @@ after(async () => {
   service?.killGroup("SIGKILL"); // only if the test failed before the process exited
   await service?.exited;
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start on the embedded default", () => {
+  it("makes up a page-token key for this process and says so once, without the key", async () => {
+    const warnings = service
+      .stdout()
+      .split("\n")
+      .filter((l) => l.includes('"env":"PAGE_TOKEN_SECRET"'));
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /"level":40,.*"msg":"no PAGE_TOKEN_SECRET configured: generated a random one for this process; page tokens will not survive a restart"/,
+    );
+  });
 });
 
 describe("Ctrl-C in a terminal", () => {
