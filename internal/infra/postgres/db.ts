@@ -27,9 +27,22 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Each Kysely openDatabase made, with its pool: what `withSignal` needs to make a view of it. */
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/**
+ * `db` with every statement obeying `signal` (service-dialect.ts): a view over the same pool,
+ * made per call (a few microseconds). Only instances from openDatabase have one; any other
+ * `db`, or no signal, comes back as it is.
+ */
+export function withSignal(db: Kysely<Database>, signal: AbortSignal | undefined): Kysely<Database> {
+  const pool = signal && pools.get(db);
+  return pool ? new Kysely<Database>({ dialect: createServiceDialect(pool, signal) }) : db;
+}
+
 /**
  * Opens a pool and a Kysely instance over it whose every statement classifies database faults
- * and obeys the request's abort signal (service-dialect.ts).
+ * (service-dialect.ts); `withSignal` gives a request its abortable view of it.
  */
 export function openDatabase(opts: { dsn: string; poolMax: number; applicationName?: string; onError?: (err: Error) => void }): DatabaseHandle {
   const pool = new pg.Pool({
@@ -51,6 +64,7 @@ export function openDatabase(opts: { dsn: string; poolMax: number; applicationNa
   pool.on("error", (err) => opts.onError?.(err));
   pool.on("connect", (client) => client.on("error", (err) => opts.onError?.(err)));
   const db = new Kysely<Database>({ dialect: createServiceDialect(pool) });
+  pools.set(db, pool);
   return {
     db,
     pool,

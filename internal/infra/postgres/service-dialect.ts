@@ -11,7 +11,6 @@ import {
   type TransactionSettings,
 } from "kysely";
 import type pg from "pg";
-import { currentAbortSignal } from "./abort-scope.js";
 import { type CancelTarget, sendCancelRequest } from "./pg-cancel.js";
 import { databaseFault } from "./pg-errors.js";
 import { toPgQuery } from "./prepared-statements.js";
@@ -26,30 +25,34 @@ import { toPgQuery } from "./prepared-statements.js";
  *   them into DomainError("unavailable") with a retry hint. A statement's own errors (constraints,
  *   lock timeouts, serialization failures) stay as pg raised them, for repositories and the unit
  *   of work to interpret.
- * - **A request's abort signal is obeyed** (abort-scope.ts): waiting for a pool connection stops
- *   at once; a statement in flight is cancelled with a CancelRequest (a lock wait ends now, not at
- *   lock_timeout); no statement is sent after the signal fired, and neither is COMMIT, so an
- *   abandoned transaction always rolls back. The caller gets the signal's reason.
+ * - **`signal` is obeyed**, when given (a request's: see `withSignal` in db.ts): waiting for a
+ *   pool connection stops at once; a statement in flight is cancelled with a CancelRequest (a
+ *   lock wait ends now, not at lock_timeout); no statement is sent after the signal fired, and
+ *   neither is COMMIT, so an abandoned transaction always rolls back. The caller gets the
+ *   signal's reason.
  *
  * A text registered with `preparedStatement` goes out as a named prepared statement
  * (prepared-statements.ts); everything else as an unnamed one.
  */
-export function createServiceDialect(pool: pg.Pool): Dialect {
+export function createServiceDialect(pool: pg.Pool, signal?: AbortSignal): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new ServiceDriver(pool),
+    createDriver: () => new ServiceDriver(pool, signal),
     createIntrospector: (db: Kysely<unknown>) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   };
 }
 
 class ServiceDriver implements Driver {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const signal = currentAbortSignal();
+    const { signal } = this;
     try {
       return new ServiceConnection(await connect(this.pool, signal), signal);
     } catch (e) {
@@ -76,7 +79,8 @@ class ServiceDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (!this.pool.ended) await this.pool.end();
+    // A signal-bound view shares the pool of the instance it was made from; only that one ends it.
+    if (!this.signal && !this.pool.ended) await this.pool.end();
   }
 }
 

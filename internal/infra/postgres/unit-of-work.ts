@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Call, Outbox, UnitOfWork } from "../../app/ports.js";
+import type { Outbox, UnitOfWork } from "../../app/ports.js";
 import { DomainError } from "../../domain/errors.js";
-import { withAbortSignal } from "./abort-scope.js";
+import { withSignal } from "./db.js";
 import { isPgError, PG } from "./pg-errors.js";
 import type { Database } from "./schema.js";
 
@@ -23,49 +23,39 @@ export type MakeOutbox = (trx: Kysely<Database>) => Outbox;
  *   "conflict" (ABORTED: the client may retry).
  * - Database faults are already "unavailable" when they get here: the service's driver
  *   (service-dialect.ts) classifies them for every statement, in transactions or not.
- * - `call.signal` goes with the work (abort-scope.ts): the driver stops waiting, cancels the
+ * - `call.signal` goes with the work (`withSignal`): the driver stops waiting, cancels the
  *   statement in flight and never sends COMMIT once it fired. No retry follows an abort.
+ *
+ * `db` comes from openDatabase (only its instances can be bound to a signal).
  */
 export function createUnitOfWork<R extends object>(db: Kysely<Database>, makeRepositories: MakeRepositories<R>, makeOutbox: MakeOutbox): UnitOfWork<R> {
   const reads = makeRepositories(db);
   return {
-    read: (call?: Call) => (call?.signal ? withSignal(reads, call.signal) : reads),
-    run: (fn, call) => runTransaction(() => db.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) })), call?.signal),
+    read: (call) => (call?.signal ? makeRepositories(withSignal(db, call.signal)) : reads),
+    run: (fn, call) =>
+      runTransaction(db, call?.signal, (bound) => bound.transaction().execute((trx) => fn({ ...makeRepositories(trx), outbox: makeOutbox(trx) }))),
   };
 }
 
 /**
- * Runs `attempt`, one whole transaction (BEGIN … COMMIT, or one statement in autocommit), with
- * the unit of work's error handling: a serialization failure or deadlock reruns it up to
- * TX_ATTEMPTS times; left over, or a lock wait past `lock_timeout`, it is the domain's
- * "conflict". Its statements obey `signal` (abort-scope.ts); no rerun follows an abort.
+ * Runs `attempt`, one whole transaction (BEGIN … COMMIT, or one statement in autocommit), on
+ * `db` bound to `signal` (`withSignal`), with the unit of work's error handling: a serialization
+ * failure or deadlock reruns it up to TX_ATTEMPTS times; left over, or a lock wait past
+ * `lock_timeout`, it is the domain's "conflict". No rerun follows an abort.
  */
-export function runTransaction<T>(attempt: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  return withAbortSignal(signal, async () => {
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt();
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
-        if (retryable && n < TX_ATTEMPTS) continue;
-        if (retryable || isPgError(e, PG.lockNotAvailable)) {
-          throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
-        }
-        throw e;
+export async function runTransaction<T>(db: Kysely<Database>, signal: AbortSignal | undefined, attempt: (bound: Kysely<Database>) => Promise<T>): Promise<T> {
+  const bound = withSignal(db, signal);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(bound);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      const retryable = isPgError(e, PG.serializationFailure) || isPgError(e, PG.deadlockDetected);
+      if (retryable && n < TX_ATTEMPTS) continue;
+      if (retryable || isPgError(e, PG.lockNotAvailable)) {
+        throw new DomainError("conflict", "CONCURRENT_UPDATE", "the data changed concurrently; retry the request", { cause: e });
       }
+      throw e;
     }
-  });
-}
-
-/** The same repositories, each method running its statements under `signal`. */
-function withSignal<T extends object>(repos: T, signal: AbortSignal): T {
-  const wrap = (repo: object): object =>
-    Object.fromEntries(
-      Object.entries(repo).map(([name, fn]) => [
-        name,
-        (...args: unknown[]) => withAbortSignal(signal, () => (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args)),
-      ]),
-    );
-  return Object.fromEntries(Object.entries(repos).map(([k, r]) => [k, typeof r === "function" ? r : wrap(r as object)])) as T;
+  }
 }

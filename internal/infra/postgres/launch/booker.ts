@@ -80,9 +80,9 @@ export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGener
         AdvisoryLock.bookingWrites,
         AdvisoryLock.padWeek,
       ]);
-      return runTransaction(async () => {
+      return runTransaction(db, call?.signal, async (bound) => {
         try {
-          const { rows } = await db.executeQuery<CreateBookingRow>(query);
+          const { rows } = await bound.executeQuery<CreateBookingRow>(query);
           return toOutcome(rows[0]);
         } catch (e) {
           // The two refusals a unique index decides: the statement rolled back as a whole.
@@ -90,7 +90,7 @@ export function createBooker(db: Kysely<Database>, deps: { readonly ids: IdGener
           if (isPgError(e, PG.uniqueViolation) && e.constraint === "bookings_request_id_key") return { outcome: "request_id_used" };
           throw e;
         }
-      }, call?.signal);
+      });
     },
   };
 }
