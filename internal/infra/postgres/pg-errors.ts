@@ -43,7 +43,7 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 }
 
 /** What a lost database is to callers: UNAVAILABLE, worth a retry, never INTERNAL. */
-export function databaseUnavailable(cause: unknown): DomainError {
+function databaseUnavailable(cause: unknown): DomainError {
   return new DomainError("unavailable", "DATABASE_UNAVAILABLE", "the database is unavailable; retry the request", {
     cause,
     retryAfterMs: DATABASE_RETRY_AFTER_MS,

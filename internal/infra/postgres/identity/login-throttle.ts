@@ -1,6 +1,5 @@
 import { type Kysely, sql } from "kysely";
 import type { LoginThrottle, ThrottleKey } from "../../../app/identity/ports.js";
-import { databaseUnavailable, isDatabaseUnavailable } from "../pg-errors.js";
 import type { Database } from "../schema.js";
 
 /** Expired rows removed by each attempt: enough to keep up with any rate of new keys. */
@@ -12,19 +11,12 @@ const PRUNE_BATCH = 20;
  * one window per key.
  */
 export function createLoginThrottle(db: Kysely<Database>): LoginThrottle {
-  const guarded = async <T>(work: Promise<T>): Promise<T> => {
-    try {
-      return await work;
-    } catch (e) {
-      throw isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
-    }
-  };
   const refund = async (keys: readonly ThrottleKey[]) => {
     const names = keys.map((k) => k.key).sort();
     // Same key order as reserve. A row whose window restarted in between loses one attempt it
     // did not count: never below zero (CHECK), and only in favour of a caller that just logged
     // in or was refused without a password check.
-    await guarded(sql`update login_throttle set attempts = attempts - 1 where key = any(${names}::text[]) and attempts > 0`.execute(db));
+    await sql`update login_throttle set attempts = attempts - 1 where key = any(${names}::text[]) and attempts > 0`.execute(db);
   };
   return {
     refund,
@@ -40,8 +32,7 @@ export function createLoginThrottle(db: Kysely<Database>): LoginThrottle {
       // - A window that has run out starts again at this attempt with a count of 1.
       // - The CTE prunes a few expired rows of OTHER keys (a statement must not touch one row
       //   twice); SKIP LOCKED leaves rows that a concurrent attempt is using.
-      const { rows } = await guarded(
-        sql<{ key: string; attempts: number; retry_after_ms: number }>`
+      const { rows } = await sql<{ key: string; attempts: number; retry_after_ms: number }>`
           with pruned as (
             delete from login_throttle where key in (
               select key from login_throttle
@@ -55,8 +46,7 @@ export function createLoginThrottle(db: Kysely<Database>): LoginThrottle {
             window_start = case when t.window_start > now() - ${window} then t.window_start else now() end,
             attempts     = case when t.window_start > now() - ${window} then t.attempts + 1 else 1 end
           returning key, attempts,
-                    ceil(extract(epoch from (window_start + ${window} - now())) * 1000)::float8 as retry_after_ms`.execute(db),
-      );
+                    ceil(extract(epoch from (window_start + ${window} - now())) * 1000)::float8 as retry_after_ms`.execute(db);
       const limits = new Map(keys.map((k) => [k.key, k.limit]));
       const over = rows.filter((r) => r.attempts > (limits.get(r.key) ?? Number.POSITIVE_INFINITY));
       if (over.length === 0) return { allowed: true };

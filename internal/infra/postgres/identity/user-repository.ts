@@ -3,7 +3,7 @@ import type { UserRepository } from "../../../app/identity/ports.js";
 import { DomainError } from "../../../domain/errors.js";
 import { isRole } from "../../../domain/identity/role.js";
 import type { User } from "../../../domain/identity/user.js";
-import { databaseUnavailable, isDatabaseUnavailable, isPgError, PG } from "../pg-errors.js";
+import { isPgError, PG } from "../pg-errors.js";
 import type { Database, UserTable } from "../schema.js";
 
 function toUser(row: Selectable<UserTable>): User {
@@ -18,13 +18,12 @@ const TAKEN: Record<string, () => DomainError> = {
 };
 
 /**
- * Driver errors in the domain's words, in one place: taken names and a lost database. Any other
- * driver error is rebuilt from its code, constraint and message alone: its `detail` may quote
- * the failing row, password hash included, and the errors interceptor logs what it is given.
+ * Driver errors in the domain's words: taken names (database faults already are: the service's
+ * driver classifies them). Any other driver error is rebuilt from its code, constraint and
+ * message alone: its `detail` may quote the failing row, password hash included.
  */
 function translate(e: unknown): unknown {
   if (isPgError(e, PG.uniqueViolation) && e.constraint && TAKEN[e.constraint]) return TAKEN[e.constraint]();
-  if (isDatabaseUnavailable(e)) return databaseUnavailable(e);
   if (!isPgError(e)) return e;
   return Object.assign(new Error(`users: ${(e as { message?: string }).message ?? "database error"}`), { code: e.code, constraint: e.constraint });
 }
