@@ -33,6 +33,7 @@ import { createSpacexSync } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
 import { createServingState } from "./wiring/serving-state.js";
 import { listenOn } from "./wiring/startup-error.js";
+import { unlessStopping } from "../pkg/unless-stopping/unless-stopping.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -133,7 +134,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
       applicationName: config.app.name,
       // While stopping, connections ending is the plan (Ctrl-C also stops an embedded PostgreSQL
       // at once, as it shares the terminal's process group): not worth a warning.
-      onError: (err) => (stopping ? log.debug({ err }, "idle database client ended") : log.warn({ err }, "idle database client failed")),
+      onError: (err) =>
+        unlessStopping(
+          () => stopping !== undefined,
+          () => log.warn({ err }, "idle database client failed"),
+          () => log.debug({ err }, "idle database client ended"),
+        ),
     });
     closeDatabase = dbh.close;
     database = async () => {

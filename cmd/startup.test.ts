@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { freePort } from "../pkg/free-port.js";
+import { TEST_JWT_SECRET } from "../internal/testkit/auth.js";
 import { TEST_PAGE_TOKEN_SECRET } from "../internal/testkit/page-tokens.js";
 import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
 import { spawnScript } from "../internal/testkit/processes.js";
@@ -17,7 +18,14 @@ after(async () => {
 /** Runs `cmd/server.ts` with `env` until it exits; everything it printed, and its exit code. */
 async function serverRun(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   const proc = spawnScript("cmd/server.ts", {
-    env: { PG_DSN: db.dsn, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, SPACEX_API_URL: "http://127.0.0.1:9/v4", LOG_LEVEL: "info", ...env },
+    env: {
+      PG_DSN: db.dsn,
+      JWT_SECRET: TEST_JWT_SECRET,
+      PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
+      SPACEX_API_URL: "http://127.0.0.1:9/v4",
+      LOG_LEVEL: "info",
+      ...env,
+    },
   });
   const { code } = await proc.exited;
   return { code, output: proc.stdout() + proc.stderr() };

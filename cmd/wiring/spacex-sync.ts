@@ -18,6 +18,8 @@ import { withSyncRunLog } from "../../internal/infra/scheduler/sync-run-log.js";
 import { createSpacexProvider } from "../../internal/infra/spacex/spacex-provider.js";
 import { createSpacexClient } from "../../pkg/spacex/index.js";
 import { outboxWriter } from "./outbox.js";
+import { DomainError } from "../../internal/domain/errors.js";
+import { unlessStopping } from "../../pkg/unless-stopping/unless-stopping.js";
 
 /** The settings the SpaceX sync reads. */
 export type SyncSettings = Pick<Config, "orchestrator" | "spacex">;
@@ -61,7 +63,18 @@ export function createSpacexSync(deps: {
     name: "spacex-sync",
     intervalMs: orchestrator.intervalMs,
     task: async ({ first, signal }) => {
-      await tick({ trigger: first ? "startup" : "schedule", signal });
+      try {
+        await tick({ trigger: first ? "startup" : "schedule", signal });
+      } catch (err) {
+        if (!(err instanceof DomainError && err.kind === "unavailable")) throw err;
+        // The database went away (the next tick tries again): one warning, or nothing when a
+        // stop explains it (Ctrl-C stops an embedded database a moment before this process).
+        unlessStopping(
+          () => signal.aborted,
+          () => log.warn({ err }, "spacex sync skipped: the database is unavailable"),
+          () => log.debug({ err }, "spacex sync ended by stop"),
+        );
+      }
     },
     log,
   });

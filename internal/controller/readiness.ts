@@ -1,4 +1,5 @@
 import type { Logger } from "../app/ports.js";
+import { unlessStopping } from "../../pkg/unless-stopping/unless-stopping.js";
 
 /** Where the process is in its life: probes and gRPC health follow this. */
 export type Lifecycle = "starting" | "ready" | "draining";
@@ -56,8 +57,12 @@ export function createReadiness(deps: {
     if (ok !== database) {
       if (ok) deps.log.info({ check: "database" }, "readiness check passes");
       // While draining the database may go first (an embedded one stops with the process).
-      else if (deps.lifecycle() === "draining") deps.log.debug({ check: "database", err: reason }, "readiness check fails");
-      else deps.log.warn({ check: "database", err: reason }, "readiness check fails");
+      else
+        unlessStopping(
+          () => deps.lifecycle() === "draining",
+          () => deps.log.warn({ check: "database", err: reason }, "readiness check fails"),
+          () => deps.log.debug({ check: "database", err: reason }, "readiness check fails"),
+        );
     }
     database = ok;
     const state = current();

@@ -11,6 +11,7 @@ describe("pg errors", () => {
       { code: "ECONNREFUSED", message: "connect ECONNREFUSED 127.0.0.1:5432" },
       new Error("Connection terminated unexpectedly"),
       new Error("timeout exceeded when trying to connect"),
+      new Error("Client has encountered a connection error and is not queryable"),
     ];
     const other = [{ code: "23505", message: "duplicate key" }, { code: "42P01", message: "relation does not exist" }, new Error("boom"), "text", null];
     for (const e of unavailable) assert.equal(isDatabaseUnavailable(e), true, JSON.stringify(e) ?? String(e));

@@ -32,14 +32,16 @@ export const DATABASE_RETRY_AFTER_MS = 1_000;
 /**
  * Whether `e` says the database is unreachable or going away rather than that the statement
  * was wrong: SQLSTATE class 08 (connection exception), 57P01-57P05 (shutdown, cannot connect
- * now, database dropped, idle timeout), a socket error, or pg's "Connection terminated" (no code).
+ * now, database dropped, idle timeout), a socket error, or pg's own words for a connection it
+ * lost ("Connection terminated", "Client has encountered a connection error and is not
+ * queryable"; no code).
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
   if (typeof e !== "object" || e === null) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === "string" && (code.startsWith("08") || code.startsWith("57P") || UNREACHABLE.has(code))) return true;
   const message = (e as { message?: unknown }).message;
-  return typeof message === "string" && /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+  return typeof message === "string" && /^Connection terminated|timeout exceeded when trying to connect|is not queryable$/.test(message);
 }
 
 /** What a lost database is to callers: UNAVAILABLE, worth a retry, never INTERNAL. */
