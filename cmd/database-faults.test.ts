@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as Serving } from "../gen/grpc/health/v1/health_pb.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { holdBookingWrites } from "../internal/testkit/booking-writes-lock.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase, withAdmin, withDatabase } from "../internal/testkit/postgres.js";
@@ -170,8 +171,10 @@ describe("database faults other than a lost connection", () => {
       await terminateServiceSessions();
       assertRetryableUnavailable(await call("/v1/launches"), "GET /v1/launches");
       assertRetryableUnavailable(await call("/v1/sync"), "GET /v1/sync");
+      // RunSync is for operators: the token is checked before any database work.
+      const operator = bearer(await mintTestToken({ role: "operator" }));
       assertRetryableUnavailable(
-        await call("/v1/sync:run", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }),
+        await call("/v1/sync:run", { method: "POST", body: "{}", headers: { "content-type": "application/json", ...operator } }),
         "POST /v1/sync:run",
       );
       assertRetryableUnavailable(await book("2049-06-14"), "a booking");
