@@ -18,16 +18,24 @@ const wrong = { firstName: "1234", lastName: "Lovelace", birthday: "2999-01-01",
 interface RestAnswer {
   code: number;
   message: string;
-  details: { "@type": string; reason?: string; violations?: { field: { elements: { fieldName: string }[] }; ruleId: string }[] }[];
+  details: {
+    "@type": string;
+    reason?: string;
+    metadata?: Record<string, string>;
+    violations?: { field: { elements: { fieldName: string }[] }; ruleId: string }[];
+  }[];
 }
 
-const post = async (body: unknown): Promise<{ status: number; body: RestAnswer }> => {
+/** An error's answer, or a booking's (`booking`). */
+type RestBody = RestAnswer & { booking?: { launchId: string } };
+
+const post = async (body: unknown): Promise<{ status: number; body: RestBody }> => {
   const res = await fetch(`${sut.service.httpUrl}/v1/bookings`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as RestAnswer };
+  return { status: res.status, body: (await res.json()) as RestBody };
 };
 const restFields = (a: RestAnswer) =>
   a.details
@@ -69,7 +77,7 @@ describe("validation reports every problem of a request at once", () => {
 });
 
 describe("a full launch", () => {
-  it("is FAILED_PRECONDITION LAUNCH_FULL (HTTP 400), not RESOURCE_EXHAUSTED", async () => {
+  it("is FAILED_PRECONDITION LAUNCH_FULL (HTTP 400), not RESOURCE_EXHAUSTED, naming the launch and its capacity", async () => {
     const seat = {
       firstName: "Ada",
       lastName: "Lovelace",
@@ -79,10 +87,13 @@ describe("a full launch", () => {
       destination: "mars",
       launchDate: "2049-08-02",
     };
-    assert.equal((await post(seat)).status, 200);
+    const first = await post(seat);
+    assert.equal(first.status, 200);
     const full = await post({ ...seat, firstName: "Grace" });
     assert.equal(full.status, 400, JSON.stringify(full.body));
     assert.equal(full.body.code, Code.FailedPrecondition);
-    assert.equal(full.body.details.find((d) => d["@type"] === "type.googleapis.com/google.rpc.ErrorInfo")?.reason, "LAUNCH_FULL");
+    const info = full.body.details.find((d) => d["@type"] === "type.googleapis.com/google.rpc.ErrorInfo");
+    assert.equal(info?.reason, "LAUNCH_FULL");
+    assert.deepEqual(info?.metadata, { launch_id: first.body.booking?.launchId, capacity: "1" });
   });
 });
