@@ -9,6 +9,8 @@ import { createPubsubClient } from "../internal/infra/outbox/pubsub-client.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase, toleratingDrop } from "../internal/testkit/postgres.js";
 import { spawnScript } from "../internal/testkit/processes.js";
+import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
+import { waitUntil } from "../internal/testkit/spacex-sync.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 
 let db: TestDatabase;
@@ -71,6 +73,10 @@ describe("the service and its outbox relay", () => {
       assert.equal(fromJsonString(BookingCreatedSchema, event.data).bookingId, ticketId);
       const live = await liveness(service.httpUrl);
       assert.deepEqual([live.status, live.checks.pubsub?.ok, live.checks.database?.ok], ["healthy", true, true]);
+      // The relay marks the event after Pub/Sub's acknowledgement (which the sink already saw).
+      await waitUntil("the backlog is empty", async () => sampleValue(await scrape(service.httpUrl), "spacet_outbox_backlog") === 0);
+      const published = { event_type: "spacet.events.v1.BookingCreated", result: "published" };
+      assert.equal(sampleValue(await scrape(service.httpUrl), "spacet_outbox_events_published_total", published), 1);
     } finally {
       assert.equal(await service.stop(), 0, "SIGTERM: the relay finishes its batch, exit 0");
       await sink.close();

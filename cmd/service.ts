@@ -25,11 +25,14 @@ import { createDatabaseProbe, type DatabaseProbe } from "../internal/infra/postg
 import type { RunningRelay } from "./wiring/outbox-relay.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
+import { createCronScheduler } from "../internal/infra/scheduler/cron-scheduler.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
+import { createServiceMetrics } from "./wiring/metrics.js";
+import { outboxRetentionJob } from "./wiring/outbox-retention.js";
 import { API_SERVICES, createApiRoutes, createFieldRules, PROTOCOL_SERVICES } from "./wiring/routes.js";
-import { createSpacexSync } from "./wiring/spacex-sync.js";
+import { createSpacexSync, spacexSyncJobs } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
 import { createServingState } from "./wiring/serving-state.js";
 import { listenOn } from "./wiring/startup-error.js";
@@ -61,6 +64,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let api: ((req: Req, res: Res) => void) | undefined;
   let database: DependencyCheck = () => Promise.reject(new Error("not connected yet"));
 
+  // Process metrics from the first moment; RPC, domain and database metrics as they come up.
+  const metrics = createServiceMetrics({ services: [...API_SERVICES, ...PROTOCOL_SERVICES], log });
+  // Every recurring job (cron expressions in config.schedules); started once ready.
+  const scheduler = createCronScheduler({ log: log.child({ component: "scheduler" }) });
   const serving = createServingState({
     serviceNames: ["", ...API_SERVICES.map((s) => s.typeName)],
     app: { name: config.app.name, version: config.app.version },
@@ -87,7 +94,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (rejectDotSegments(req, res) || cors(req, res)) return;
     probes(req, res).then(
       (handled) => {
-        if (handled || openApi(req, res)) return;
+        if (handled || openApi(req, res) || metrics.route(req, res)) return;
         if (api) return api(req, res);
         res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
         res.end(JSON.stringify({ code: 14, message: "heating engines: the service is starting", details: [] }));
@@ -111,7 +118,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   let embeddedStop: (() => Promise<void>) | undefined;
   let closeDatabase: (() => Promise<void>) | undefined;
-  let stopSync: (() => Promise<void>) | undefined;
   let outboxRelay: RunningRelay | undefined;
   let databaseProbe: DatabaseProbe | undefined;
 
@@ -146,20 +152,23 @@ export async function startService(config: Config, log: Logger): Promise<Running
       await sql`select 1`.execute(dbh.db);
     };
     databaseProbe = createDatabaseProbe({ dsn, applicationName: `${config.app.name}-readiness` });
+    metrics.watchDatabase(dbh);
 
-    const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity });
-    // The SpaceX sync: use cases behind SyncService; its scheduler starts once ready.
-    const sync = createSpacexSync({ db: dbh.db, settings: config, log });
+    const uc = createLaunchUseCases({ db: dbh.db, launchCapacity: config.booking.launchCapacity, bookings: metrics.spacet.bookings });
+    // The SpaceX sync: use cases behind SyncService; its jobs are scheduled once ready.
+    const sync = createSpacexSync({ db: dbh.db, settings: config, log, metrics: metrics.spacet.sync, nextRunAt: (job) => scheduler.nextRunAt(job) });
     // Made up here on the embedded default, once the ports are held (a busy port stays one line).
     const jwtSecret = resolveJwtSecret(config.auth, log);
     const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
     const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity);
-    // First is outermost: log every call, map errors, check the caller, then validate closest
-    // to the handler (an anonymous caller learns nothing about a protected method's input rules),
-    // with the domain's field rules added to protovalidate's answer so a request learns every problem.
+    // First is outermost: count and time every call (metrics see the final code), log it, map
+    // errors, check the caller, then validate closest to the handler (an anonymous caller
+    // learns nothing about a protected method's input rules), with the domain's field rules
+    // added to protovalidate's answer so a request learns every problem.
     const logging = createLoggingInterceptor(log.child({ component: "rpc" }));
     const interceptors: Interceptor[] = [
+      metrics.interceptor,
       logging,
       createErrorsInterceptor(log.child({ component: "rpc" })),
       createAuthInterceptor({ rules: access, tokens: identity.tokens }),
@@ -200,14 +209,23 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
     await serving.serve(databaseProbe.check);
     log.info("ready");
-    // --- SpaceX sync: first tick now (launchpads if due, then launches if due), then every interval.
-    sync.scheduler.start();
-    stopSync = sync.scheduler.stop;
+    // --- Recurring jobs: the SpaceX sync (now, launchpads then launches, each if due; then on
+    // LAUNCHPADS_CRON and SYNC_CRON) and the outbox retention (OUTBOX_CLEANUP_CRON).
+    for (const job of spacexSyncJobs(sync, config.schedules)) scheduler.add(job);
+    scheduler.add(outboxRetentionJob({ db: dbh.db, config, log }));
+    scheduler.start();
     // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
     if (config.pubsub.enabled) {
       // Loaded only when enabled: @google-cloud/pubsub with gRPC and its protos is ~25 MB RSS.
       const { startOutboxRelay } = await import("./wiring/outbox-relay.js");
-      outboxRelay = startOutboxRelay({ dsn, appName: config.app.name, pubsub: config.pubsub, notifications: config.notifications, log });
+      outboxRelay = startOutboxRelay({
+        dsn,
+        appName: config.app.name,
+        pubsub: config.pubsub,
+        notifications: config.notifications,
+        log,
+        events: metrics.spacet.outboxEvents,
+      });
     }
   })();
 
@@ -216,8 +234,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     (stopping ??= (async () => {
       serving.drain();
       await ready.catch(() => undefined);
-      // --- SpaceX sync: stop first; aborts a fetch in progress and awaits the run (it never holds a transaction across the fetch).
-      await stopSync?.();
+      // --- Recurring jobs: stop first; aborts a SpaceX fetch in progress and awaits the runs (the sync never holds a transaction across the fetch).
+      await scheduler.stop();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
       // --- Outbox relay: after the drain (the last RPCs' events are committed), finish the batch in progress.
       await outboxRelay?.stop();

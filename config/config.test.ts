@@ -119,6 +119,48 @@ describe("config", () => {
     });
   });
 
+  describe("schedules", () => {
+    it("defaults to checking the sync every 5 minutes, the pads hourly and cleaning the outbox every minute", () => {
+      assert.deepEqual(loadConfig({ env: {} }).schedules, { sync: "*/5 * * * *", launchpads: "0 * * * *", outboxCleanup: "* * * * *" });
+    });
+
+    it("takes cron expressions from the environment, with an optional seconds field", () => {
+      const { schedules } = loadConfig({ env: { SYNC_CRON: "*/1 * * * *", LAUNCHPADS_CRON: "30 3 * * MON", OUTBOX_CLEANUP_CRON: " */10 * * * * * " } });
+      assert.deepEqual(schedules, { sync: "*/1 * * * *", launchpads: "30 3 * * MON", outboxCleanup: "*/10 * * * * *" });
+    });
+
+    it("names each invalid expression and what is wrong with it, among the other problems", () => {
+      try {
+        loadConfig({ env: { SYNC_CRON: "61 * * * *", LAUNCHPADS_CRON: "every hour", OUTBOX_CLEANUP_CRON: "", HTTP_PORT: "-1" } });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.problems.length, 4, e.message);
+        assert.ok(
+          e.problems.some((p) => /^SYNC_CRON must be a cron expression .*got "61 \* \* \* \*": minute: 61 is a invalid expression for minute$/.test(p)),
+          e.message,
+        );
+        assert.ok(
+          e.problems.some((p) => /^LAUNCHPADS_CRON .*got "every hour": expected 5 or 6 fields but got 2$/.test(p)),
+          e.message,
+        );
+        assert.ok(
+          e.problems.some((p) => p.startsWith('OUTBOX_CLEANUP_CRON must be a cron expression like "*/5 * * * *"')),
+          e.message,
+        );
+        assert.ok(
+          e.problems.some((p) => p.startsWith("HTTP_PORT")),
+          e.message,
+        );
+      }
+    });
+
+    it("reads them from the file's schedules section", () => {
+      const path = yamlFile('schedules:\n  sync: "0 */2 * * *"\n');
+      assert.equal(loadConfig({ path, env: {} }).schedules.sync, "0 */2 * * *");
+    });
+  });
+
   it("reports a missing or broken file as a problem", () => {
     assert.throws(() => loadConfig({ path: "/nonexistent/config.yaml", env: {} }), ConfigError);
     assert.throws(() => loadConfig({ path: yamlFile("http: [unclosed"), env: {} }), ConfigError);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import { cronProblem } from "./cron.js";
 import { parseDuration } from "./duration.js";
 
 /** Frozen service configuration. Only this module reads process.env. */
@@ -29,6 +30,18 @@ export interface Config {
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
   readonly shutdown: { readonly graceMs: number };
+  /**
+   * When each recurring job fires: cron expressions (UTC; seconds optional), validated here. A
+   * firing only triggers the job; what it finds decides whether it works (see each key).
+   */
+  readonly schedules: {
+    /** SYNC_CRON: check whether the SpaceX launch sync is due (last success ORCHESTRATOR_INTERVAL ago). */
+    readonly sync: string;
+    /** LAUNCHPADS_CRON: check whether the launchpad refresh is due (pads older than SPACEX_LAUNCHPADS_MAX_AGE). */
+    readonly launchpads: string;
+    /** OUTBOX_CLEANUP_CRON: delete published outbox events older than NOTIFICATIONS_RETENTION. */
+    readonly outboxCleanup: string;
+  };
   readonly auth: {
     /** HMAC key for bearer tokens; undefined only on the embedded default (the server then generates one). */
     readonly jwtSecret: string | undefined;
@@ -145,6 +158,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     }
     return ms;
   };
+  const cron = (key: string, envName: string, def: string): string => {
+    const v = (raw(key, envName) ?? def).trim();
+    const problem = cronProblem(v);
+    if (problem) problems.push(`${where(key, envName)} must be a cron expression like "*/5 * * * *" (seconds first optional), got "${v}": ${problem}`);
+    return v;
+  };
   const url = (key: string, envName: string, def: string): string => {
     const v = str(key, envName, def);
     try {
@@ -253,6 +272,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       retentionMs: duration("notifications.retention", "NOTIFICATIONS_RETENTION", "168h"),
     },
     shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
+    schedules: {
+      sync: cron("schedules.sync", "SYNC_CRON", "*/5 * * * *"),
+      launchpads: cron("schedules.launchpads", "LAUNCHPADS_CRON", "0 * * * *"),
+      outboxCleanup: cron("schedules.outbox_cleanup", "OUTBOX_CLEANUP_CRON", "* * * * *"),
+    },
     auth: {
       jwtSecret,
       jwtIssuer: str("auth.jwt_issuer", "JWT_ISSUER", "spacet"),

@@ -7,7 +7,7 @@ import type { PendingEvent } from "../../internal/infra/outbox/ports.js";
 import { openRelaySession } from "../../internal/infra/outbox/postgres-session.js";
 import { createOutboxRelayStore } from "../../internal/infra/outbox/postgres-store.js";
 import { createPublisher } from "../../internal/infra/outbox/pubsub-publisher.js";
-import { createOutboxRelay } from "../../internal/infra/outbox/relay.js";
+import { createOutboxRelay, type OutboxRelayOptions } from "../../internal/infra/outbox/relay.js";
 import { eventTopics } from "./outbox.js";
 
 export interface RelayOptions {
@@ -22,6 +22,8 @@ export interface RelayOptions {
   readonly concurrency?: number;
   readonly publishDeadlineMs?: number;
   readonly onPublished?: (event: PendingEvent) => void;
+  /** Counts published and failed events (spacet_outbox_events_published_total). */
+  readonly events?: OutboxRelayOptions["events"];
 }
 
 export interface RunningRelay {
@@ -68,10 +70,10 @@ export function startOutboxRelay(opts: RelayOptions): RunningRelay {
     batchSize: opts.notifications.batchSizeMax,
     concurrency: opts.concurrency,
     pollIntervalMs: opts.notifications.intervalMs,
-    retentionMs: opts.notifications.retentionMs,
     backoff: opts.backoff,
     log,
     onPublished: opts.onPublished,
+    events: opts.events,
   });
 
   let stopping: Promise<void> | undefined;

@@ -61,3 +61,17 @@ export interface Logger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
+
+/**
+ * A count of things that happened, by label values from a closed set (a result, a reason, a
+ * job): never ids, names or URLs, each of which would make a time series per request.
+ * prom-client's Counter satisfies it; cmd/ wires those (internal/infra/metrics).
+ */
+export interface CounterMetric<L extends string> {
+  inc(labels: Readonly<Record<L, string>>, value?: number): void;
+}
+
+/** Observations of a value, usually a duration in seconds, labelled as a {@link CounterMetric} is. */
+export interface HistogramMetric<L extends string> {
+  observe(labels: Readonly<Record<L, string>>, value: number): void;
+}

@@ -21,6 +21,9 @@ export type SyncOutcome =
   | { readonly kind: "locked" }
   | { readonly kind: "not_due"; readonly lastSuccessAt: Date };
 
+/** A sync use case: one job, run on request (so decorators that log or count runs fit any job). */
+export type SyncJobRunner = (req: SyncJobRequest) => Promise<SyncOutcome>;
+
 export interface SyncJobDeps {
   readonly lock: SyncLock;
   readonly clock: Clock;

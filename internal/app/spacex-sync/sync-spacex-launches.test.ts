@@ -10,6 +10,9 @@ import { bookingRequest, PADS } from "../../testkit/launch-fixtures.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
 import { spacexLaunchDoc, syncSettings } from "../../testkit/spacex-sync.js";
 import type { SyncOutcome } from "./run-sync-job.js";
+import { Registry } from "prom-client";
+import { createSpacetMetrics } from "../../infra/metrics/spacet-metrics.js";
+import { parsePrometheusText, sampleValue } from "../../testkit/prometheus-text.js";
 import { silentLog } from "../../testkit/logs.js";
 
 // The fixtures' 2022 schedule moved 27 years ahead; "now" is months before its first launch.
@@ -28,6 +31,7 @@ let uc: LaunchUseCases;
 let sync: SpacexSync;
 let now = NOW;
 let first: SyncOutcome;
+const registry = new Registry();
 const b: Record<string, Booking> = {};
 
 const book = (name: string, launchpadId: string, launchDate: string, destination: Booking["destination"]) =>
@@ -48,7 +52,7 @@ before(async () => {
   fixture.addLaunch(spacexLaunchDoc({ id: X3, launchpad: PADS.cape, dateUtc: "2049-08-10T16:00:00Z", precision: "day" }));
   const clock = () => now;
   uc = createLaunchUseCases({ db: handle.db, launchCapacity: 5, clock });
-  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url, HOUR), log: silentLog, clock });
+  sync = createSpacexSync({ db: handle.db, settings: syncSettings(fixture.url, HOUR), log: silentLog, clock, metrics: createSpacetMetrics(registry).sync });
 
   // Booked while the mirror is still empty, as if SpaceX announced these launches afterwards.
   b.k0706a = await book("Ann", PADS.kennedy, "2049-07-06", "mars");
@@ -71,6 +75,8 @@ after(async () => {
   await dropDatabase?.();
 });
 
+/** The value of a series of the sync's metrics, as /metrics would show it. */
+const metric = async (name: string, labels: Record<string, string>) => sampleValue(parsePrometheusText(await registry.metrics()), name, labels);
 const status = async (key: string) => (await uc.getBooking(b[key].id)).status;
 const launchRow = (id: string) => handle.db.selectFrom("launches").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 const rejectsWith = (p: Promise<unknown>, reason: string) => assert.rejects(p, (e: unknown) => e instanceof DomainError && e.reason === reason);
@@ -115,6 +121,10 @@ describe("SpaceX sync: conflicts", () => {
     const run = ran(first);
     assert.equal(run.outcome, "succeeded");
     assert.deepEqual(run.counts, { fetched: 12, added: 12, changed: 0, removed: 0, launchesCancelled: 4, bookingsCancelled: 5 });
+    assert.equal(await metric("spacet_sync_runs_total", { job: "spacex_launches", outcome: "succeeded" }), 1, "the run is counted");
+    assert.equal(await metric("spacet_sync_duration_seconds_count", { job: "spacex_launches", outcome: "succeeded" }), 1, "and timed");
+    assert.equal(await metric("spacet_sync_cancellations_total", { kind: "booking" }), 5);
+    assert.equal(await metric("spacet_sync_cancellations_total", { kind: "launch" }), 4);
     const events = await handle.db
       .selectFrom("outbox")
       .select(["event_type", "payload"])
@@ -188,7 +198,10 @@ describe("SpaceX sync: sync if necessary", () => {
     try {
       const last = ran(await sync.syncSpacexLaunches({ trigger: "schedule", force: true }));
       now = new Date(last.startedAt.getTime() + HOUR / 2);
+      const notDue = { job: "spacex_launches", outcome: "not_due" };
+      const before = (await metric("spacet_sync_runs_total", notDue)) ?? 0;
       assert.equal((await sync.syncSpacexLaunches({ trigger: "schedule" })).kind, "not_due");
+      assert.equal(await metric("spacet_sync_runs_total", notDue), before + 1, "a skipped request is counted as not_due");
       now = new Date(last.startedAt.getTime() + HOUR);
       const next = ran(await sync.syncSpacexLaunches({ trigger: "schedule" }));
       assert.equal(next.outcome, "succeeded");

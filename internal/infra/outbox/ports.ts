@@ -72,8 +72,6 @@ export interface OutboxRelayStore {
   settle(lease: PassLease, published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
   /** Milliseconds until the earliest backed-off event becomes due, or undefined if none waits. */
   nextRetryInMs(): Promise<number | undefined>;
-  /** Deletes up to `limit` events published more than `retentionMs` ago; returns how many. */
-  deletePublished(retentionMs: number, limit: number): Promise<number>;
 }
 
 /** A message as Pub/Sub takes it. */

@@ -171,20 +171,4 @@ describe("outbox relay repository", () => {
     const retryIn = await b.store.nextRetryInMs();
     assert.ok(retryIn !== undefined && retryIn > 55_000 && retryIn <= 60_000, `next retry in ${retryIn} ms`);
   });
-
-  it("deletes published events past the retention in bounded batches", async () => {
-    const { store } = await openStore();
-    const ids = await addEvents("agg-1", 5);
-    await pool.query("update outbox set published_at = now() - interval '2 hours' where id = any($1)", [ids.slice(0, 3)]);
-    await pool.query("update outbox set published_at = now() where id = $1", [ids[3]]);
-    assert.equal(await store.deletePublished(3_600_000, 2), 2);
-    assert.equal(await store.deletePublished(3_600_000, 2), 1);
-    assert.equal(await store.deletePublished(3_600_000, 2), 0);
-    const { rows } = await pool.query<{ id: string }>("select id from outbox order by seq");
-    assert.deepEqual(
-      rows.map((r) => r.id),
-      ids.slice(3),
-      "recent and unpublished events stay",
-    );
-  });
 });

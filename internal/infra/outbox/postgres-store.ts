@@ -130,23 +130,6 @@ export function createOutboxRelayStore(db: Kysely<Database>): OutboxRelayStore {
       const ms = rows[0]?.ms;
       return ms === null || ms === undefined ? undefined : Math.max(0, ms);
     },
-
-    async deletePublished(retentionMs, limit) {
-      // Bounded batches through the outbox_published index, so retention never holds locks on
-      // a large range or bloats one transaction. Leases left by relays that vanished are
-      // swept here too (a live relay's passes always release their own at settle).
-      const { numAffectedRows } = await sql`
-        with expired as (
-           select id from outbox
-            where published_at is not null and published_at < now() - make_interval(secs => ${retentionMs}::float8 / 1000)
-            order by published_at
-            limit ${limit}),
-         stale_leases as (
-           delete from outbox_leases
-            where expires_at <= now() or owner_pid not in (select pid from pg_stat_activity))
-         delete from outbox o using expired e where o.id = e.id`.execute(db);
-      return Number(numAffectedRows ?? 0);
-    },
   };
 }
 

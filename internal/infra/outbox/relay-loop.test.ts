@@ -30,7 +30,6 @@ describe("outbox relay loop", () => {
       loadPending: async () => [],
       settle: async () => undefined,
       nextRetryInMs: () => (scripted ? new Promise((resolve) => answers.push(resolve)) : Promise.resolve(undefined)),
-      deletePublished: async () => 0,
     };
     const relay = createOutboxRelay({
       store,
@@ -39,7 +38,6 @@ describe("outbox relay loop", () => {
       source: "/spacet",
       batchSize: 10,
       pollIntervalMs: 3_600_000,
-      retentionMs: 3_600_000,
       log: quietLog,
     });
     try {
@@ -74,7 +72,6 @@ describe("outbox relay loop", () => {
       },
       settle: async () => undefined,
       nextRetryInMs: async () => undefined,
-      deletePublished: async () => 0,
     };
     const relay = createOutboxRelay({
       store,
@@ -84,7 +81,6 @@ describe("outbox relay loop", () => {
       batchSize: 10,
       concurrency: 3,
       pollIntervalMs: 3_600_000,
-      retentionMs: 3_600_000,
       log: quietLog,
     });
     relay.start();

@@ -1,5 +1,5 @@
 import { type Backoff, backoffDelay } from "../../../pkg/backoff/backoff.js";
-import type { Logger } from "../../app/ports.js";
+import type { CounterMetric, Logger } from "../../app/ports.js";
 import type { AggregateFailure, EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
 import { toPubsubMessage } from "./relay-message.js";
 
@@ -19,6 +19,8 @@ export interface RelayPassDeps {
   readonly log: Logger;
   /** Called as soon as Pub/Sub acknowledged an event (before it is marked): for lag metrics and the bench. */
   readonly onPublished?: (event: PendingEvent) => void;
+  /** Counts each event handed to Pub/Sub by `event_type` and `result`: published or failed. */
+  readonly events?: CounterMetric<"event_type" | "result">;
 }
 
 /**
@@ -105,11 +107,26 @@ async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEve
     retryInMs: backoffDelay(event.attempts + 1, deps.backoff),
   });
 
+  const count = (event: PendingEvent, result: "published" | "failed") => deps.events?.inc({ event_type: event.eventType, result });
   const topic = deps.topics[head.aggregateType];
-  if (!topic) return { published: [], failure: fail(head, new Error(`no topic configured for aggregate type "${head.aggregateType}"`)) };
+  if (!topic) {
+    count(head, "failed");
+    return { published: [], failure: fail(head, new Error(`no topic configured for aggregate type "${head.aggregateType}"`)) };
+  }
 
   const results = await Promise.allSettled(
-    events.map((event) => deps.publisher.publish(topic, toPubsubMessage(event, deps.source)).then(() => deps.onPublished?.(event))),
+    events.map((event) =>
+      deps.publisher.publish(topic, toPubsubMessage(event, deps.source)).then(
+        () => {
+          count(event, "published");
+          deps.onPublished?.(event);
+        },
+        (err: unknown) => {
+          count(event, "failed");
+          throw err;
+        },
+      ),
+    ),
   );
   const firstFailure = results.findIndex((r) => r.status === "rejected");
   if (firstFailure < 0) return { published: events.map((e) => e.id) };

@@ -1,7 +1,7 @@
 import { type Backoff, backoffDelay } from "../../../pkg/backoff/backoff.js";
 import type { Logger } from "../../app/ports.js";
 import type { EventPublisher, OutboxRelayStore, PendingEvent } from "./ports.js";
-import { runRelayPass } from "./relay-pass.js";
+import { type RelayPassDeps, runRelayPass } from "./relay-pass.js";
 
 export interface OutboxRelayOptions {
   readonly store: OutboxRelayStore;
@@ -24,10 +24,6 @@ export interface OutboxRelayOptions {
   readonly concurrency?: number;
   /** NOTIFICATIONS_INTERVAL: the poll fallback when no notification arrives. */
   readonly pollIntervalMs: number;
-  /** NOTIFICATIONS_RETENTION: published events older than this are deleted. */
-  readonly retentionMs: number;
-  /** How often retention runs (default 1 min). */
-  readonly cleanupIntervalMs?: number;
   /** Lease of a claimed aggregate (default 60 s); must exceed twice the publish deadline. */
   readonly leaseTtlMs?: number;
   /** Backoff of a failing aggregate (default DEFAULT_RELAY_BACKOFF). */
@@ -35,6 +31,8 @@ export interface OutboxRelayOptions {
   readonly log: Logger;
   /** See RelayPassDeps.onPublished; must not throw. */
   readonly onPublished?: (event: PendingEvent) => void;
+  /** See RelayPassDeps.events. */
+  readonly events?: RelayPassDeps["events"];
 }
 
 export interface OutboxRelay {
@@ -57,8 +55,6 @@ export const DEFAULT_RELAY_CONCURRENCY = 4;
 /** A failing aggregate waits 1 s, doubling up to a minute (with jitter), without holding the others back. */
 export const DEFAULT_RELAY_BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000 };
 
-const CLEANUP_BATCH = 1_000;
-const CLEANUP_BATCHES_PER_TICK = 20;
 /** Backoff of the whole loop after a pass failed outright (database trouble). */
 const PASS_ERROR_BACKOFF: Backoff = { firstMs: 200, maxMs: 10_000 };
 
@@ -92,6 +88,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     backoff: opts.backoff ?? DEFAULT_RELAY_BACKOFF,
     log: opts.log,
     onPublished: opts.onPublished,
+    events: opts.events,
   };
 
   let running = false;
@@ -102,8 +99,6 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let sleep: NodeJS.Timeout | undefined;
   let pausedAfterError = false;
   let passErrors = 0;
-  let cleanupTimer: NodeJS.Timeout | undefined;
-  let cleanup: Promise<void> | undefined;
 
   const wake = () => {
     wanted = true;
@@ -162,27 +157,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  const runCleanup = async () => {
-    try {
-      let deleted = 0;
-      for (let i = 0; i < CLEANUP_BATCHES_PER_TICK && running; i++) {
-        const n = await opts.store.deletePublished(opts.retentionMs, CLEANUP_BATCH);
-        deleted += n;
-        if (n < CLEANUP_BATCH) break;
-      }
-      if (deleted > 0) opts.log.info({ deleted }, "deleted published outbox events past retention");
-    } catch (err) {
-      opts.log.warn({ err }, "outbox retention failed");
-    }
-  };
-
   return {
     start() {
       if (running) return;
       running = true;
-      cleanupTimer = setInterval(() => {
-        cleanup ??= runCleanup().finally(() => (cleanup = undefined));
-      }, opts.cleanupIntervalMs ?? 60_000);
       opts.log.info({ batchSize: opts.batchSize, concurrency, pollIntervalMs: opts.pollIntervalMs, topics: opts.topics }, "outbox relay started");
       wake();
     },
@@ -190,10 +168,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     async stop() {
       running = false;
       clearTimeout(sleep);
-      clearInterval(cleanupTimer);
       // A pass that settles may start no other (running is false); wait until none is left.
       while (inFlight.size > 0 || idle) await Promise.all([...inFlight, idle]);
-      await cleanup;
       opts.log.info({}, "outbox relay stopped");
     },
   };

@@ -1,10 +1,7 @@
 import type { Logger } from "../../app/ports.js";
-import type { SyncJobRequest, SyncOutcome } from "../../app/spacex-sync/run-sync-job.js";
+import type { SyncJobRunner } from "../../app/spacex-sync/run-sync-job.js";
 import type { SyncJob } from "../../domain/spacex-sync/sync.js";
 import type { StatementCounter } from "../postgres/statement-counter.js";
-
-/** A sync use case: one job, run on request. */
-export type SyncJobRunner = (req: SyncJobRequest) => Promise<SyncOutcome>;
 
 /**
  * Wraps a sync job so that every request logs one line with the run's counts and the SQL

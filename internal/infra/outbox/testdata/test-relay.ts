@@ -6,7 +6,7 @@ import type { EventPublisher, OutboxRelayStore, PendingEvent } from "../ports.js
 import { openRelaySession } from "../postgres-session.js";
 import { createOutboxRelayStore } from "../postgres-store.js";
 import { createPublisher } from "../pubsub-publisher.js";
-import { createOutboxRelay } from "../relay.js";
+import { createOutboxRelay, type OutboxRelayOptions } from "../relay.js";
 
 export interface TestRelayOptions {
   readonly dsn: string;
@@ -18,11 +18,10 @@ export interface TestRelayOptions {
   readonly concurrency?: number;
   /** Default one hour: a test that sees an event quickly proves the NOTIFY wake-up. */
   readonly pollIntervalMs?: number;
-  readonly retentionMs?: number;
-  readonly cleanupIntervalMs?: number;
   readonly backoff?: Backoff;
   readonly createTopics?: boolean;
   readonly onPublished?: (event: PendingEvent) => void;
+  readonly events?: OutboxRelayOptions["events"];
   /** Wraps the relay's store and publisher, so a test can watch what its passes do. */
   readonly observe?: {
     readonly store?: (store: OutboxRelayStore) => OutboxRelayStore;
@@ -65,11 +64,10 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
     batchSize: opts.batchSize ?? 100,
     concurrency: opts.concurrency,
     pollIntervalMs: opts.pollIntervalMs ?? 3_600_000,
-    retentionMs: opts.retentionMs ?? 3_600_000,
-    cleanupIntervalMs: opts.cleanupIntervalMs,
     backoff: opts.backoff ?? { firstMs: 100, maxMs: 1_000 },
     log: silentLog,
     onPublished: opts.onPublished,
+    events: opts.events,
   });
   await ready;
   return {

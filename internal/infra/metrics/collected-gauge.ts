@@ -1,0 +1,33 @@
+import { Gauge, type Registry } from "prom-client";
+import type { Logger } from "../../app/ports.js";
+
+/** Longest a scrape waits for one gauge's read: /metrics must answer even when the database hangs. */
+const READ_TIMEOUT_MS = 2_000;
+
+/**
+ * A gauge read on every scrape (one cheap statement, say), never kept up to date by the code.
+ * When the read fails or takes longer than READ_TIMEOUT_MS the series is left out of that
+ * scrape: an absent series reads as "unknown" (alert on `absent()`), a stale number would lie.
+ */
+export function registerCollectedGauge(opts: { registry: Registry; name: string; help: string; read: () => Promise<number>; log: Logger }): void {
+  const { read, log, name } = opts;
+  new Gauge({
+    name,
+    help: opts.help,
+    registers: [opts.registry],
+    async collect() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
+      });
+      try {
+        this.set(await Promise.race([read(), timeout]));
+      } catch (err) {
+        this.reset();
+        log.warn({ err, metric: name }, "metric not collected");
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** Seconds; a sync fetches pages from SpaceX (with retries), so its runs take up to minutes. */
+const SYNC_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const SYNC_JOBS = ["spacex_launches", "launchpads"];
+const SYNC_OUTCOMES = ["succeeded", "failed", "locked", "not_due"];
+
+/**
+ * Every `spacet_*` metric updated as things happen, in one place (README "Metrics" documents
+ * each). Label values come from closed sets only: results, reasons, jobs, event types; never
+ * ids, names or URLs. The code that records takes the one instrument it needs, typed by the
+ * app's CounterMetric/HistogramMetric ports; the gauges read on scrape are beside this file.
+ *
+ * A new metric is one entry here plus the call that records it.
+ */
+export function createSpacetMetrics(registry: Registry) {
+  const registers = [registry];
+  const metrics = {
+    bookings: new Counter({
+      name: "spacet_bookings_total",
+      help: "CreateBooking answers by result: created, the refusing rule's reason (launch_full, launchpad_taken_by_spacex, ...), or error.",
+      labelNames: ["result"],
+      registers,
+    }),
+    sync: {
+      runs: new Counter({
+        name: "spacet_sync_runs_total",
+        help: "SpaceX sync requests by job and outcome: succeeded, failed, locked (another runner had it), not_due.",
+        labelNames: ["job", "outcome"],
+        registers,
+      }),
+      duration: new Histogram({
+        name: "spacet_sync_duration_seconds",
+        help: "Duration of the SpaceX sync runs that ran, by job and outcome (succeeded, failed).",
+        labelNames: ["job", "outcome"],
+        buckets: SYNC_DURATION_BUCKETS,
+        registers,
+      }),
+      cancellations: new Counter({
+        name: "spacet_sync_cancellations_total",
+        help: "Bookings and launches the SpaceX sync cancelled because SpaceX took the pad that day, by kind (booking, launch).",
+        labelNames: ["kind"],
+        registers,
+      }),
+    },
+    outboxEvents: new Counter({
+      name: "spacet_outbox_events_published_total",
+      help: "Outbox events handed to Pub/Sub by event type and result: published (acknowledged) or failed (retried later).",
+      labelNames: ["event_type", "result"],
+      registers,
+    }),
+  };
+  // Series that exist from the start read 0 instead of being absent, so rate() and alerts on
+  // them work before the first occurrence.
+  metrics.bookings.inc({ result: "created" }, 0);
+  for (const job of SYNC_JOBS) for (const outcome of SYNC_OUTCOMES) metrics.sync.runs.inc({ job, outcome }, 0);
+  for (const kind of ["booking", "launch"]) metrics.sync.cancellations.inc({ kind }, 0);
+  return metrics;
+}
+export type SpacetMetrics = ReturnType<typeof createSpacetMetrics>;
