@@ -7,6 +7,7 @@ import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../gen/spacet/v1/launchpad_pb.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { type Sample, sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
+import { rawGrpcCall } from "../internal/testkit/raw-grpc-call.js";
 import { useServiceWithSpacexFixtures } from "../internal/testkit/service-under-test.js";
 import { waitUntil } from "../internal/testkit/spacex-sync.js";
 
@@ -76,6 +77,33 @@ describe("GET /metrics on the running server", () => {
     assert.equal(results(now, "created") - results(before, "created"), 2);
     assert.equal(results(now, "launchpad_not_found") - results(before, "launchpad_not_found"), 1);
     assert.equal(results(now, "launchpad_not_active") - results(before, "launchpad_not_active"), 1);
+  });
+
+  it("counts a call whose body cannot be decoded (rejected before the interceptors) as INVALID_ARGUMENT, over gRPC and Connect", async () => {
+    const base = sut.service.httpUrl;
+    const createBooking = rpc("BookingService", "CreateBooking");
+    const before = await scrape(base);
+    // first_name (field 1, a string) announced as 5 bytes, with 2 sent: a truncated message.
+    const truncated = [0x0a, 0x05, 0x41, 0x64];
+    const path = "/spacet.v1.BookingService/CreateBooking";
+    assert.equal(await rawGrpcCall(sut.service.grpcUrl, path, truncated), String(Code.InvalidArgument));
+    const connect = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/proto" }, body: new Uint8Array(truncated) });
+    assert.equal(connect.status, 400);
+    await connect.body?.cancel();
+
+    const now = await scrape(base);
+    const delta = (name: string, labels: Record<string, string>) => (sampleValue(now, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
+    assert.equal(delta("grpc_server_handled_total", { ...createBooking, grpc_code: "InvalidArgument" }), 2);
+    assert.equal(delta("grpc_server_started_total", createBooking), 2);
+    assert.equal(delta("grpc_server_handling_seconds_count", createBooking), 2);
+    assert.equal(delta("grpc_server_msg_received_total", createBooking), 0, "no message could be read");
+    assert.equal(delta("grpc_server_handled_total", { ...createBooking, grpc_code: "Internal" }), 0);
+    const bookingResults = now.filter((s) => s.name === "spacet_bookings_total");
+    assert.deepEqual(
+      bookingResults.map((s) => (sampleValue(before, s.name, s.labels) ?? 0) - s.value),
+      bookingResults.map(() => 0),
+      "the use case never ran",
+    );
   });
 
   it("starts every method of every service at zero, with code OK", async () => {

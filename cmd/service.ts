@@ -195,8 +195,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       },
       interceptors,
       contextValues,
-      // Requests Connect cannot decode never reach `interceptors`; they are logged all the same.
-      failureInterceptors: [logging],
+      // Requests Connect cannot decode never reach `interceptors`; they are counted and logged all the same.
+      failureInterceptors: [metrics.failureInterceptor, logging],
       readMaxBytes: 1024 * 1024,
       fallback: (req, res) => {
         void rest(req, res).then((handled) => {

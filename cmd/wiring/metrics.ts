@@ -19,10 +19,13 @@ export function createServiceMetrics(opts: { services: readonly DescService[]; l
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const log = opts.log.child({ component: "metrics" });
+  const rpcs = createServerMetrics({ registry, services: opts.services });
   return {
     registry,
     /** Outermost interceptor: every face (gRPC, Connect, gRPC-Web, the REST gateway) counts under its RPC. */
-    interceptor: createServerMetrics({ registry, services: opts.services }).interceptor,
+    interceptor: rpcs.interceptor,
+    /** For the Connect adapter's `failureInterceptors`: RPCs rejected before the interceptors (an undecodable body) count too. */
+    failureInterceptor: rpcs.failureInterceptor,
     spacet: createSpacetMetrics(registry),
     /** `GET /metrics`. */
     route: createMetricsRoute(registry, log),

@@ -3,12 +3,14 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Code, ConnectError, type ConnectRouter, createClient } from "@connectrpc/connect";
-import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Registry } from "prom-client";
 import { Health, HealthCheckResponse_ServingStatus as S } from "../../gen/grpc/health/v1/health_pb.js";
 import * as v1 from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { parsePrometheusText, sampleValue } from "../../internal/testkit/prometheus-text.js";
+import { rawGrpcCall } from "../../internal/testkit/raw-grpc-call.js";
 import { waitUntil } from "../../internal/testkit/spacex-sync.js";
+import { createConnectAdapter } from "../connect-adapter/index.js";
 import { registerReflection } from "../grpc-reflection/index.js";
 import { createServerMetrics } from "./server-metrics.js";
 
@@ -40,8 +42,8 @@ let baseUrl: string;
 const sessions = new Set<http2.ServerHttp2Session>();
 
 before(async () => {
-  const { interceptor } = createServerMetrics({ registry, services: [Health, v1.ServerReflection] });
-  server = http2.createServer(connectNodeAdapter({ routes, interceptors: [interceptor] }));
+  const { interceptor, failureInterceptor } = createServerMetrics({ registry, services: [Health, v1.ServerReflection] });
+  server = http2.createServer(createConnectAdapter({ routes, interceptors: [interceptor], failureInterceptors: [failureInterceptor] }));
   server.on("session", (s) => {
     sessions.add(s);
     s.once("close", () => sessions.delete(s));
@@ -133,6 +135,25 @@ describe("go-grpc-prometheus server metrics for connect-es", () => {
     assert.equal(await value("grpc_server_msg_received_total", reflection), 3);
     assert.equal(await value("grpc_server_msg_sent_total", reflection), 3);
     assert.equal(await value("grpc_server_handled_total", { ...reflection, grpc_code: "OK" }), 1);
+  });
+
+  it("counts a call rejected before the interceptors (an undecodable body) as started and handled with its code, no message received", async () => {
+    const names = ["grpc_server_started_total", "grpc_server_msg_received_total", "grpc_server_msg_sent_total", "grpc_server_handling_seconds_count"];
+    const snapshot = async () => ({
+      ...Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await value(n, check)) ?? 0] as const))),
+      invalid: (await value("grpc_server_handled_total", { ...check, grpc_code: "InvalidArgument" })) ?? 0,
+    });
+    const before = await snapshot();
+    // CheckRequest.service (field 1, a string) announced as 5 bytes, with 1 sent: a truncated message.
+    assert.equal(await rawGrpcCall(baseUrl, "/grpc.health.v1.Health/Check", [0x0a, 0x05, 0x61]), String(Code.InvalidArgument));
+    const now = await snapshot();
+    assert.deepEqual(Object.fromEntries(Object.keys(now).map((k) => [k, now[k as keyof typeof now] - before[k as keyof typeof before]])), {
+      grpc_server_started_total: 1,
+      grpc_server_msg_received_total: 0,
+      grpc_server_msg_sent_total: 0,
+      grpc_server_handling_seconds_count: 1,
+      invalid: 1,
+    });
   });
 
   it("labels by type, service, method and code only: the text format carries no request data", async () => {

@@ -48,8 +48,15 @@ export function grpcCodeName(code: Code | undefined): string {
  * Every method of `services` starts with its started, message and histogram series and its
  * handled series for code OK at zero, so a rate() over a method that has not been called yet
  * is 0 rather than absent.
+ *
+ * `failureInterceptor` is for RPCs that fail before the interceptors run (a request the server
+ * cannot decode, one over the size limit, a bad timeout header: pkg/connect-adapter's
+ * `failureInterceptors`). Such an RPC is started, handled with its code and timed from there,
+ * but receives no message: none could be read. (grpc-go decodes before its interceptors too, so
+ * go-grpc-prometheus never sees these; counting them is what makes a client sending garbage
+ * visible.)
  */
-export function createServerMetrics(opts: ServerMetricsOptions): { readonly interceptor: Interceptor } {
+export function createServerMetrics(opts: ServerMetricsOptions): { readonly interceptor: Interceptor; readonly failureInterceptor: Interceptor } {
   const registers = [opts.registry];
   const methodLabels: MethodLabel[] = ["grpc_type", "grpc_service", "grpc_method"];
   const started = new Counter({ name: "grpc_server_started_total", help: "Total number of RPCs started on the server.", labelNames: methodLabels, registers });
@@ -99,25 +106,28 @@ export function createServerMetrics(opts: ServerMetricsOptions): { readonly inte
     handled.inc({ ...labels, grpc_code: grpcCodeName(undefined) }, 0);
   }
 
-  const interceptor: Interceptor = (next) => async (req) => {
-    const labels = labelsOf(req.method);
+  /** Counts an RPC as started; the function it returns counts it handled with its code, and times it. */
+  const start = (labels: MethodLabels) => {
     const t0 = performance.now();
-    const finish = (code: Code | undefined) => {
+    started.inc(labels);
+    return (code: Code | undefined) => {
       handled.inc({ ...labels, grpc_code: grpcCodeName(code) });
       handling.observe(labels, (performance.now() - t0) / 1000);
     };
-    started.inc(labels);
+  };
+
+  const failureInterceptor: Interceptor = (next) => (req) => settle(start(labelsOf(req.method)), () => next(req));
+
+  const interceptor: Interceptor = (next) => async (req) => {
+    const labels = labelsOf(req.method);
+    const finish = start(labels);
     if (!req.stream) {
       received.inc(labels);
-      try {
-        const res = await next(req);
-        sent.inc(labels);
-        finish(undefined);
-        return res;
-      } catch (e) {
-        finish(statusOf(e));
-        throw e;
-      }
+      return settle(
+        finish,
+        () => next(req),
+        () => sent.inc(labels),
+      );
     }
     let res: Awaited<ReturnType<typeof next>>;
     try {
@@ -141,5 +151,18 @@ export function createServerMetrics(opts: ServerMetricsOptions): { readonly inte
       ),
     };
   };
-  return { interceptor };
+  return { interceptor, failureInterceptor };
+}
+
+/** Runs a unary call and reports how it ended to `finish` (after `onOk` when it succeeded). */
+async function settle<T>(finish: (code: Code | undefined) => void, call: () => Promise<T>, onOk?: () => void): Promise<T> {
+  try {
+    const res = await call();
+    onOk?.();
+    finish(undefined);
+    return res;
+  } catch (e) {
+    finish(statusOf(e));
+    throw e;
+  }
 }
