@@ -121,6 +121,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let outboxRelay: RunningRelay | undefined;
   let databaseProbe: DatabaseProbe | undefined;
 
+  // Set by stop(): start-up and background work check it to stand down quietly.
+  let stopping: Promise<void> | undefined;
   const ready = (async () => {
     let dsn = config.postgres.dsn;
     if (!dsn) {
@@ -208,6 +210,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     });
 
     await serving.serve(databaseProbe.check);
+    // A stop that came during start-up: start no job or relay only to stop it at once.
+    if (stopping) return;
     log.info("ready");
     // --- Recurring jobs: the SpaceX sync (now, launchpads then launches, each if due; then on
     // LAUNCHPADS_CRON and SYNC_CRON) and the outbox retention (OUTBOX_CLEANUP_CRON).
@@ -229,7 +233,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
     }
   })();
 
-  let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       serving.drain();

@@ -21,6 +21,7 @@ export function createServingState(deps: {
   log: Logger;
 }) {
   let lifecycle: Lifecycle = "starting";
+  let drained = false;
   let databaseCheck: DependencyCheck | undefined;
 
   const readiness = createReadiness({
@@ -40,8 +41,13 @@ export function createServingState(deps: {
   return {
     health,
     probes,
-    /** The API serves: readiness now follows `database` (checked at once, then continually). */
+    /**
+     * The API serves: readiness now follows `database` (checked at once, then continually).
+     * Once drain() was called (a stop during start-up) it does nothing: readiness stays "draining"
+     * and nothing polls.
+     */
     async serve(database: DependencyCheck): Promise<void> {
+      if (drained) return;
       databaseCheck = database;
       lifecycle = "ready";
       await readiness.refresh();
@@ -49,6 +55,7 @@ export function createServingState(deps: {
     },
     /** Shutting down: NOT_SERVING everywhere from now on, and Watch streams end. */
     drain(): void {
+      drained = true;
       lifecycle = "draining";
       readiness.stop();
       health.shutdown();

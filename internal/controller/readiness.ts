@@ -23,6 +23,7 @@ export interface Readiness {
   current(): ReadinessState;
   /** Re-checks every `intervalMs` from now on, so watchers learn of changes nobody asked about. */
   start(): void;
+  /** Stops the re-checks for good: a start() after it does nothing (a stop during start-up wins). */
   stop(): void;
 }
 
@@ -47,6 +48,7 @@ export function createReadiness(deps: {
   let reported: boolean | undefined;
   let inFlight: Promise<ReadinessState> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   const current = (): ReadinessState => {
     const lifecycle = deps.lifecycle();
@@ -87,10 +89,12 @@ export function createReadiness(deps: {
     refresh,
     current,
     start() {
+      if (stopped) return;
       timer ??= setInterval(() => void refresh(), deps.intervalMs);
       timer.unref();
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
     },
   };
