@@ -12,6 +12,8 @@ export interface Database {
   schema_migrations: SchemaMigrationTable;
   users: UserTable;
   login_throttle: LoginThrottleTable;
+  flights: FlightTable;
+  flight_bookings: FlightBookingTable;
 }
 
 /** `date` columns travel as YYYY-MM-DD text (see the type parsers in db.ts). */
@@ -134,4 +136,52 @@ export interface LoginThrottleTable {
   key: string;
   window_start: Date;
   attempts: number;
+}
+
+export interface FlightTable {
+  id: string;
+  flight_code: string;
+  airline: string;
+  aircraft_type: string;
+  origin: string;
+  destination: string;
+  origin_time_zone: string;
+  departure_time: Date;
+  arrival_time: Date;
+  departure_date_local: DateText;
+  window_capacity: number;
+  window_available: number;
+  aisle_capacity: number;
+  aisle_available: number;
+  middle_capacity: number;
+  middle_available: number;
+  /** bigint as decimal text (see db.ts); prices stay far below 2^53. */
+  price_minor: ColumnType<string, string | number, string | number>;
+  currency: string;
+  offer_expires_at: Date;
+  status: string;
+  close_reason: string | null;
+  operational_status: string;
+  estimated_departure_time: Date | null;
+  version: ColumnType<string, string | number, string | number>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface FlightBookingTable {
+  id: string;
+  seq: BigintText;
+  flight_id: string;
+  user_id: string;
+  user_name: string;
+  window_seats: number;
+  aisle_seats: number;
+  middle_seats: number;
+  total_price_minor: ColumnType<string, string | number, string | number>;
+  currency: string;
+  status: string;
+  cancel_reason: string | null;
+  request_id: string | null;
+  created_at: Date;
+  cancelled_at: Date | null;
 }

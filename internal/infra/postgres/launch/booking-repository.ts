@@ -3,7 +3,7 @@ import type { BookingRepository } from "../../../app/launch/ports.js";
 import type { Booking, BookingStatus, CancellationReason, Gender } from "../../../domain/launch/booking.js";
 import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";
-import { decodeBookingCursor, encodeBookingCursor } from "./cursors.js";
+import { decodeSeqCursor, encodeSeqCursor, keysetPage } from "../keyset-page.js";
 import type { BookingTable, Database } from "../schema.js";
 
 export function toBooking(row: Selectable<BookingTable>): Booking {
@@ -61,15 +61,13 @@ export function createBookingRepository(db: Kysely<Database>): BookingRepository
         .selectAll()
         .orderBy("seq", "desc")
         .limit(page.size + 1);
-      if (page.after !== undefined) q = q.where("seq", "<", decodeBookingCursor(page.after));
+      if (page.after !== undefined) q = q.where("seq", "<", decodeSeqCursor(page.after));
       if (filter.launchpadId) q = q.where("launchpad_id", "=", filter.launchpadId);
       if (filter.destination) q = q.where("destination", "=", filter.destination);
       if (filter.status) q = q.where("status", "=", filter.status);
       if (filter.fromLaunchDate) q = q.where("launch_date", ">=", filter.fromLaunchDate);
       if (filter.toLaunchDate) q = q.where("launch_date", "<=", filter.toLaunchDate);
-      const rows = await q.execute();
-      const last = rows.length > page.size ? rows[page.size - 1] : undefined;
-      return { items: rows.slice(0, page.size).map(toBooking), nextCursor: last && encodeBookingCursor(last.seq) };
+      return keysetPage(await q.execute(), page.size, toBooking, (row) => encodeSeqCursor(row.seq));
     },
   };
 }

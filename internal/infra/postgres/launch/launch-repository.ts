@@ -4,6 +4,7 @@ import type { CalendarDate } from "../../../domain/calendar-date.js";
 import type { Destination } from "../../../domain/launch/destination.js";
 import type { DatePrecision, Launch, LaunchCancelReason, LaunchStatus, SpacexLaunch } from "../../../domain/launch/launch.js";
 import { decodeLaunchCursor, encodeLaunchCursor } from "./cursors.js";
+import { keysetPage } from "../keyset-page.js";
 import type { Database, LaunchTable, SpacexLaunchTable } from "../schema.js";
 
 export function toLaunch(row: Selectable<LaunchTable>): Launch {
@@ -74,12 +75,7 @@ export function createLaunchRepository(db: Kysely<Database>): LaunchRepository {
           ${after ? sql`and (x.launch_date, x.provider, x.id) > (${after.date}::date, ${after.provider}, ${after.id})` : sql``}
         order by x.launch_date, x.provider, x.id
         limit ${page.size + 1}`.execute(db);
-      const items = rows.slice(0, page.size).map(toListItem);
-      const last = rows.length > page.size ? rows[page.size - 1] : undefined;
-      return {
-        items,
-        nextCursor: last && encodeLaunchCursor({ date: last.launch_date, provider: last.provider, id: String(last.id) }),
-      };
+      return keysetPage(rows, page.size, toListItem, (last) => encodeLaunchCursor({ date: last.launch_date, provider: last.provider, id: String(last.id) }));
     },
   };
 }

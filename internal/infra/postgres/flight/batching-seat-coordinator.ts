@@ -1,0 +1,80 @@
+import type { SeatCoordinator, SeatDecision, SeatRequest } from "../../../app/flight/ports.js";
+import { DomainError } from "../../../domain/errors.js";
+import type { SeatStatement } from "./seat-statement.js";
+
+interface Waiting {
+  readonly request: SeatRequest;
+  resolve(decision: SeatDecision): void;
+  reject(error: unknown): void;
+}
+
+/** The calls for one flight on this replica: at most one batch in flight, the rest queued. */
+interface Lane {
+  readonly queue: Waiting[];
+}
+
+/** How long a caller refused for a full queue should wait before retrying. */
+const QUEUE_FULL_RETRY_MS = 1_000;
+
+/**
+ * The coordinator with batching on one replica (group commit for a hot row, the way
+ * TigerBeetle batches transfers and PolarDB groups hot-row updates): concurrent bookings of one
+ * flight queue in process, in arrival order; while a batch for the flight is in the database,
+ * new calls wait and go together into the next batch (up to `maxBatch`). A lone call goes at
+ * once, so batching adds no delay; under load one lock wait and one commit serve many bookings.
+ *
+ * It is also the per-flight limit the pool needs: at most one statement per flight per replica
+ * holds a connection, so a hot flight cannot take the whole pool, and at most `maxQueue` calls
+ * wait per flight (beyond that RESOURCE_EXHAUSTED with a retry delay). Correctness does not
+ * rest on this process: the database statement decides every request, and replicas serialize
+ * on the flight's row lock.
+ */
+export function createBatchingSeatCoordinator(opts: { statement: SeatStatement; maxBatch: number; maxQueue: number }): SeatCoordinator {
+  const lanes = new Map<string, Lane>();
+
+  /** Runs a batch; a failure that may be one request's fault is retried request by request. */
+  const runBatch = async (flightId: string, batch: readonly Waiting[]): Promise<void> => {
+    try {
+      const decisions = await opts.statement.book(
+        flightId,
+        batch.map((w) => w.request),
+      );
+      batch.forEach((w, i) => w.resolve(decisions[i]));
+    } catch (e) {
+      // A busy flight or a lost database fails every request alike. Anything else aborted the
+      // whole statement (nothing was written) and may be one request's fault (a user the
+      // database does not know): run the requests alone so only the bad one fails.
+      if (batch.length === 1 || (e instanceof DomainError && e.kind === "unavailable")) {
+        for (const w of batch) w.reject(e);
+        return;
+      }
+      for (const w of batch) await runBatch(flightId, [w]);
+    }
+  };
+
+  const drain = async (flightId: string, lane: Lane): Promise<void> => {
+    while (lane.queue.length > 0) await runBatch(flightId, lane.queue.splice(0, opts.maxBatch));
+    lanes.delete(flightId);
+  };
+
+  return {
+    book(request) {
+      let lane = lanes.get(request.flightId);
+      const idle = lane === undefined;
+      if (!lane) {
+        lane = { queue: [] };
+        lanes.set(request.flightId, lane);
+      } else if (lane.queue.length >= opts.maxQueue) {
+        return Promise.reject(
+          new DomainError("exhausted", "FLIGHT_BOOKING_QUEUE_FULL", "too many bookings are waiting on this flight; retry shortly", {
+            retryAfterMs: QUEUE_FULL_RETRY_MS,
+            metadata: { flight_id: request.flightId },
+          }),
+        );
+      }
+      const decided = new Promise<SeatDecision>((resolve, reject) => lane.queue.push({ request, resolve, reject }));
+      if (idle) void drain(request.flightId, lane);
+      return decided;
+    },
+  };
+}
