@@ -1,0 +1,28 @@
+import { flightClosed } from "../../domain/flight/events.js";
+import type { FlightUnitOfWork } from "./ports.js";
+
+/** Flights closed per transaction: keeps each transaction (and its row locks) short. */
+const CLOSE_BATCH = 500;
+
+/**
+ * The offer expiry job: closes every open flight whose offer window ended (OFFER_EXPIRED) and
+ * writes one FlightClosed each, a batch per transaction. Safe on every replica at once: the
+ * update is conditional on the flight still being open and skips rows others hold, so each
+ * flight is closed, and announced, exactly once. A flight that expired while no replica ran
+ * is closed by the first call after start. Returns how many it closed.
+ */
+export function createCloseExpiredFlights(deps: { uow: FlightUnitOfWork }) {
+  return async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const closed = await deps.uow.run(async (tx) => {
+        const flights = await tx.flights.closeExpired(CLOSE_BATCH);
+        await tx.outbox.add(flights.map(flightClosed));
+        return flights.length;
+      });
+      total += closed;
+      if (closed < CLOSE_BATCH) return total;
+    }
+  };
+}
+export type CloseExpiredFlights = ReturnType<typeof createCloseExpiredFlights>;
