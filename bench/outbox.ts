@@ -69,7 +69,7 @@ export async function runOutboxBench(): Promise<OutboxBenchResult> {
     startOutboxRelay({
       dsn: tdb.dsn,
       appName: "spacet",
-      pubsub: { emulatorHost: emu.host, projectId: emu.projectId, launchesTopic: topic },
+      pubsub: { emulatorHost: emu.host, projectId: emu.projectId, launchesTopic: topic, flightsTopic: `${topic}-flights` },
       notifications: { intervalMs: 30_000, batchSizeMax, retentionMs: 3_600_000 },
       log,
       concurrency,

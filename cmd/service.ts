@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
+import { file_spacet_v1_flight } from "../gen/spacet/v1/flight_pb.js";
 import { registerReflection } from "../pkg/grpc-reflection/index.js";
 import { createConnectAdapter } from "../pkg/connect-adapter/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
@@ -19,6 +20,7 @@ import { createAuthInterceptor } from "../internal/controller/auth/auth-intercep
 import { requestContextValues } from "../internal/controller/auth/context-keys.js";
 import { createErrorsInterceptor } from "../internal/controller/errors-interceptor.js";
 import { createFieldRulesInterceptor } from "../internal/controller/field-rules-interceptor.js";
+import { flightErrorDetails } from "../internal/controller/flight/error-details.js";
 import { createLoggingInterceptor } from "../internal/controller/logging-interceptor.js";
 import type { DependencyCheck } from "../internal/controller/readiness.js";
 import { createDatabaseProbe, type DatabaseProbe } from "../internal/infra/postgres/database-probe.js";
@@ -26,6 +28,7 @@ import type { RunningRelay } from "./wiring/outbox-relay.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createCronScheduler } from "../internal/infra/scheduler/cron-scheduler.js";
+import { createFlightUseCases, flightExpiryJob } from "./wiring/flight.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
@@ -163,7 +166,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const jwtSecret = resolveJwtSecret(config.auth, log);
     const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
-    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity);
+    const flights = createFlightUseCases({ db: dbh.db, settings: config.flights, bookings: metrics.spacet.flightBookings });
+    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, flights);
     // First is outermost: count and time every call (metrics see the final code), log it, map
     // errors, check the caller, then validate closest to the handler (an anonymous caller
     // learns nothing about a protected method's input rules), with the domain's field rules
@@ -172,7 +176,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const interceptors: Interceptor[] = [
       metrics.interceptor,
       logging,
-      createErrorsInterceptor(log.child({ component: "rpc" })),
+      createErrorsInterceptor(log.child({ component: "rpc" }), { details: flightErrorDetails }),
       createAuthInterceptor({ rules: access, tokens: identity.tokens }),
       createFieldRulesInterceptor(createFieldRules(uc)),
       createValidateInterceptor(),
@@ -186,7 +190,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       prefix: "/v1/",
       // Every request enum has enum.defined_only, so an unknown name is reported with the rest.
       lenientEnums: { deferUnknown: true },
-      registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details),
+      // Every message an error detail can be: REST renders each detail as JSON through this.
+      registry: createRegistry(file_buf_validate_validate, file_google_rpc_error_details, file_spacet_v1_flight),
       contextValues,
     });
     api = createConnectAdapter({
@@ -214,9 +219,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (stopping) return;
     log.info("ready");
     // --- Recurring jobs: the SpaceX sync (now, launchpads then launches, each if due; then on
-    // LAUNCHPADS_CRON and SYNC_CRON) and the outbox retention (OUTBOX_CLEANUP_CRON).
+    // LAUNCHPADS_CRON and SYNC_CRON), the outbox retention (OUTBOX_CLEANUP_CRON) and the offer
+    // expiry (now, for offers that ended while no replica ran, then on FLIGHT_EXPIRY_CRON).
     for (const job of spacexSyncJobs(sync, config.schedules)) scheduler.add(job);
     scheduler.add(outboxRetentionJob({ db: dbh.db, config, log }));
+    scheduler.add(flightExpiryJob({ closeExpiredFlights: flights.closeExpiredFlights, cron: config.schedules.flightExpiry, log }));
     scheduler.start();
     // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
     if (config.pubsub.enabled) {

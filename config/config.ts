@@ -27,6 +27,19 @@ export interface Config {
     readonly emulatorHost: string | undefined;
     readonly projectId: string;
     readonly launchesTopic: string;
+    readonly flightsTopic: string;
+  };
+  readonly flights: {
+    /** Most seats one booking may take (MAX_SEATS_PER_BOOKING). */
+    readonly maxSeatsPerBooking: number;
+    /** Most bookings of one flight one statement decides (the coordinator's batch). */
+    readonly bookingBatchMax: number;
+    /** Most bookings of one flight waiting on one replica; beyond it RESOURCE_EXHAUSTED. */
+    readonly bookingQueueMax: number;
+    /** Longest wait for a flight's row lock before FLIGHT_BUSY. */
+    readonly bookingLockTimeoutMs: number;
+    /** How often every replica closes flights whose offer ended. */
+    readonly expiryIntervalMs: number;
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
   readonly shutdown: { readonly graceMs: number };
@@ -265,6 +278,14 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       emulatorHost,
       projectId: str("pubsub.project_id", "PUBSUB_PROJECT_ID", "spacet-project"),
       launchesTopic: str("pubsub.launches_topic", "PUBSUB_LAUNCHES_TOPIC", "launches"),
+      flightsTopic: str("pubsub.flights_topic", "PUBSUB_FLIGHTS_TOPIC", "flights"),
+    },
+    flights: {
+      maxSeatsPerBooking: int("flights.max_seats_per_booking", "MAX_SEATS_PER_BOOKING", 9, 1, 1000),
+      bookingBatchMax: int("flights.booking_batch_max", "FLIGHT_BOOKING_BATCH_MAX", 64, 1, 1000),
+      bookingQueueMax: int("flights.booking_queue_max", "FLIGHT_BOOKING_QUEUE_MAX", 500, 1, 100_000),
+      bookingLockTimeoutMs: duration("flights.booking_lock_timeout", "FLIGHT_BOOKING_LOCK_TIMEOUT", "2s"),
+      expiryIntervalMs: duration("flights.expiry_interval", "FLIGHT_EXPIRY_INTERVAL", "30s"),
     },
     notifications: {
       intervalMs: duration("notifications.interval", "NOTIFICATIONS_INTERVAL", "30s"),

@@ -14,7 +14,7 @@ export interface RelayOptions {
   readonly dsn: string;
   /** App name: PostgreSQL application_name and the CloudEvents source (`/<name>`). */
   readonly appName: string;
-  readonly pubsub: Pick<Config["pubsub"], "emulatorHost" | "projectId" | "launchesTopic">;
+  readonly pubsub: Pick<Config["pubsub"], "emulatorHost" | "projectId" | "launchesTopic" | "flightsTopic">;
   readonly notifications: Config["notifications"];
   readonly log: Logger;
   /** Tuning for tests and the bench; production uses the defaults. */

@@ -4,16 +4,21 @@ import { ServerReflection as ServerReflectionV1 } from "../../gen/grpc/reflectio
 import { ServerReflection as ServerReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AuthService } from "../../gen/spacet/v1/auth_pb.js";
 import { BookingService } from "../../gen/spacet/v1/booking_pb.js";
+import { FlightBookingService } from "../../gen/spacet/v1/flight_booking_pb.js";
+import { FlightService } from "../../gen/spacet/v1/flight_pb.js";
 import { LaunchService } from "../../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
 import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
+import { createFlightBookingHandler } from "../../internal/controller/flight/flight-booking-handler.js";
+import { createFlightHandler } from "../../internal/controller/flight/flight-handler.js";
 import { createAuthHandler } from "../../internal/controller/identity/auth-handler.js";
 import { bookingFieldRules } from "../../internal/controller/launch/booking-field-rules.js";
 import { createBookingHandler } from "../../internal/controller/launch/booking-handler.js";
 import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
 import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-handler.js";
+import type { FlightUseCases } from "./flight.js";
 import type { Identity } from "./identity.js";
 import type { LaunchUseCases } from "./launch.js";
 import type { SpacexSync } from "./spacex-sync.js";
@@ -24,7 +29,7 @@ export function createFieldRules(uc: LaunchUseCases) {
 }
 
 /** The product's services (health and reflection are added by the server). Each method declares its access in the protos. */
-export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService, AuthService] as const;
+export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService, AuthService, FlightService, FlightBookingService] as const;
 
 /**
  * Protocol services whose protos are not ours, open to anyone by this explicit list (not by a
@@ -38,6 +43,7 @@ export function createApiRoutes(
   pageTokens: PageTokenCodec,
   sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">,
   identity: Pick<Identity, "register" | "login" | "getMe">,
+  flights: FlightUseCases,
 ) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));
@@ -45,5 +51,7 @@ export function createApiRoutes(
     router.service(LaunchService, createLaunchHandler({ ...uc, pageTokens }));
     router.service(SyncService, createSyncHandler(sync));
     router.service(AuthService, createAuthHandler(identity));
+    router.service(FlightService, createFlightHandler({ ...flights, pageTokens }));
+    router.service(FlightBookingService, createFlightBookingHandler({ ...flights, pageTokens }));
   };
 }

@@ -21,7 +21,10 @@ const CODE: Record<ErrorKind, Code> = {
 };
 
 /** A detail a ConnectError sends (connect-es does not export the type). */
-type OutgoingDetail = NonNullable<ConstructorParameters<typeof ConnectError>[3]>[number];
+export type ErrorDetail = NonNullable<ConstructorParameters<typeof ConnectError>[3]>[number];
+
+/** The typed details a context adds to its own DomainErrors (e.g. a refused booking's availability). */
+export type DetailsOf = (e: DomainError) => readonly ErrorDetail[];
 
 /** The `domain` of every google.rpc.ErrorInfo we send. */
 const ERROR_DOMAIN = "spacet.v1";
@@ -33,15 +36,16 @@ const ERROR_DOMAIN = "spacet.v1";
  *   CANCELLED, whatever the work it abandoned threw on the way out.
  * - A DomainError keeps its message and gets an ErrorInfo (its stable reason), a RetryInfo when
  *   retrying makes sense, and, for field problems, the buf.validate.Violations detail
- *   protovalidate sends, so clients read one shape.
+ *   protovalidate sends, so clients read one shape; plus the typed details `details` gives for
+ *   it (a context's own error messages, such as a refused booking's availability).
  * - A request stream that cannot be decoded is INVALID_ARGUMENT (connect-es reads it as INTERNAL:
  *   its decoder is shared with clients, for which a bad message is an internal error).
  * - Anything else is logged with its stack and answered as INTERNAL "internal error": no
  *   internals reach clients.
  */
-export function createErrorsInterceptor(log: Logger): Interceptor {
+export function createErrorsInterceptor(log: Logger, opts: { details?: DetailsOf } = {}): Interceptor {
   return (next) => async (req) => {
-    const toStatus = (e: unknown) => statusOf(e, req, log);
+    const toStatus = (e: unknown) => statusOf(e, req, log, opts.details);
     try {
       if (!req.stream) return await next(req);
       const res = await next({ ...req, message: mapStreamErrors(req.message, undecodableIsInvalid) });
@@ -52,9 +56,9 @@ export function createErrorsInterceptor(log: Logger): Interceptor {
   };
 }
 
-function statusOf(e: unknown, req: UnaryRequest | StreamRequest, log: Logger): ConnectError {
+function statusOf(e: unknown, req: UnaryRequest | StreamRequest, log: Logger, details: DetailsOf | undefined): ConnectError {
   if (req.signal.aborted) return abandoned(req.signal.reason);
-  if (e instanceof DomainError) return toConnectError(e, req.method.input);
+  if (e instanceof DomainError) return toConnectError(e, req.method.input, details?.(e) ?? []);
   if (e instanceof ConnectError) return e;
   log.error({ err: e, rpc: `${req.service.typeName}/${req.method.name}` }, "unhandled rpc error");
   return new ConnectError("internal error", Code.Internal, undefined, undefined, e);
@@ -74,9 +78,10 @@ function undecodableIsInvalid(e: unknown): unknown {
   return e instanceof ConnectError && e.code === Code.Internal ? new ConnectError(e.rawMessage, Code.InvalidArgument, e.metadata, undefined, e) : e;
 }
 
-function toConnectError(e: DomainError, input: DescMessage): ConnectError {
-  const details: OutgoingDetail[] = [
+function toConnectError(e: DomainError, input: DescMessage, extra: readonly ErrorDetail[]): ConnectError {
+  const details: ErrorDetail[] = [
     { desc: ErrorInfoSchema, value: create(ErrorInfoSchema, { reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata } }) },
+    ...extra,
   ];
   if (e.retryAfterMs !== undefined) {
     details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationFromMs(Math.max(0, Math.ceil(e.retryAfterMs))) }) });

@@ -65,7 +65,7 @@ describe("outbox relay faults", () => {
     const relay = startOutboxRelay({
       dsn: dsnOf(pool),
       appName: "spacet",
-      pubsub: { emulatorHost: gate.address, projectId: emu.projectId, launchesTopic: topic },
+      pubsub: { emulatorHost: gate.address, projectId: emu.projectId, launchesTopic: topic, flightsTopic: uniqueName("flights") },
       notifications: { intervalMs: 3_600_000, batchSizeMax: 50, retentionMs: 3_600_000 },
       log: silentLog,
       backoff: { firstMs: 200, maxMs: 2_000 },
