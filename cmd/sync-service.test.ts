@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { type SpacexFixtureServer, startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { freePort } from "../pkg/free-port.js";
 import { type ScriptProcess, spawnScript } from "../internal/testkit/processes.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 // `npm start` as a user would run it: no PG_DSN (the embedded PostgreSQL in a fresh data folder)
 // and SPACEX_API_URL on the fixture server. The service must sync on its own at start-up.

@@ -5,7 +5,7 @@ import type { FlightUnitOfWork } from "./ports.js";
 
 /** Schedules a flight (operators): the flight and its FlightCreated event commit together. */
 export function createCreateFlight(deps: { uow: FlightUnitOfWork; clock: Clock; ids: IdGenerator }) {
-  return (plan: FlightPlan): Promise<Flight> => {
+  return async (plan: FlightPlan): Promise<Flight> => {
     const flight = scheduleFlight(plan, deps.ids(), deps.clock());
     return deps.uow.run(async (tx) => {
       await tx.flights.insert(flight);

@@ -9,14 +9,12 @@ import type { FlightBookingFilter, FlightUnitOfWork } from "./ports.js";
  * PERMISSION_DENIED); an operator lists everyone's, or one user's or one flight's.
  */
 export function createListFlightBookings(deps: { uow: FlightUnitOfWork }) {
-  return (principal: Principal, filter: FlightBookingFilter, page: PageRequest): Promise<Page<FlightBooking>> => {
+  return async (principal: Principal, filter: FlightBookingFilter, page: PageRequest): Promise<Page<FlightBooking>> => {
     if (principal.role !== "operator") {
       if (filter.userId !== undefined && filter.userId !== principal.userId) {
-        return Promise.reject(
-          new DomainError("permission_denied", "OTHER_USERS_BOOKINGS", "users list only their own bookings; leave user_id empty", {
-            metadata: { field: "user_id" },
-          }),
-        );
+        throw new DomainError("permission_denied", "OTHER_USERS_BOOKINGS", "users list only their own bookings; leave user_id empty", {
+          metadata: { field: "user_id" },
+        });
       }
       filter = { ...filter, userId: principal.userId };
     }

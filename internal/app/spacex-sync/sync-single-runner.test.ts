@@ -8,7 +8,8 @@ import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { createSyncStatusReader } from "../../infra/postgres/spacex-sync/sync-runs.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
 import { type ScriptProcess, spawnScript } from "../../testkit/processes.js";
-import { advisoryLocksHeld, mirrorSnapshot, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
+import { advisoryLocksHeld, mirrorSnapshot, syncSettings } from "../../testkit/spacex-sync.js";
+import { waitUntil } from "../../testkit/wait-until.js";
 import { silentLog } from "../../testkit/logs.js";
 
 const RUNNER = fileURLToPath(new URL("./testdata/sync-runner.ts", import.meta.url));

@@ -8,7 +8,8 @@ import { SyncService } from "../../../gen/spacet/v1/sync_pb.js";
 import { createHttpTranscoder } from "../../../pkg/http-transcoder/index.js";
 import { type DatabaseHandle, openDatabase } from "../../infra/postgres/db.js";
 import { createTestDatabase } from "../../testkit/postgres.js";
-import { fastFailingProvider, syncSettings, waitUntil } from "../../testkit/spacex-sync.js";
+import { fastFailingProvider, syncSettings } from "../../testkit/spacex-sync.js";
+import { waitUntil } from "../../testkit/wait-until.js";
 import { createSyncHandler } from "./sync-handler.js";
 import { silentLog } from "../../testkit/logs.js";
 
