@@ -237,4 +237,41 @@ describe("config", () => {
       }
     });
   });
+
+  describe("flights", () => {
+    it("defaults to 9 seats per booking, batches of 64, 500 waiting per flight, a 2 s lock wait, expiry every 30 s, topic flights", () => {
+      const c = loadConfig({ env: {} });
+      assert.deepEqual(c.flights, { maxSeatsPerBooking: 9, bookingBatchMax: 64, bookingQueueMax: 500, bookingLockTimeoutMs: 2_000, expiryIntervalMs: 30_000 });
+      assert.equal(c.pubsub.flightsTopic, "flights");
+    });
+
+    it("takes every flight key from the environment and reports bad ones together", () => {
+      const c = loadConfig({
+        env: {
+          MAX_SEATS_PER_BOOKING: "4",
+          FLIGHT_BOOKING_BATCH_MAX: "8",
+          FLIGHT_BOOKING_QUEUE_MAX: "50",
+          FLIGHT_BOOKING_LOCK_TIMEOUT: "500ms",
+          FLIGHT_EXPIRY_INTERVAL: "5s",
+          PUBSUB_FLIGHTS_TOPIC: "air",
+        },
+      });
+      assert.deepEqual(
+        [c.flights, c.pubsub.flightsTopic],
+        [{ maxSeatsPerBooking: 4, bookingBatchMax: 8, bookingQueueMax: 50, bookingLockTimeoutMs: 500, expiryIntervalMs: 5_000 }, "air"],
+      );
+      try {
+        loadConfig({ env: { MAX_SEATS_PER_BOOKING: "0", FLIGHT_BOOKING_BATCH_MAX: "x", FLIGHT_BOOKING_LOCK_TIMEOUT: "soon" } });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        for (const key of ["MAX_SEATS_PER_BOOKING", "FLIGHT_BOOKING_BATCH_MAX", "FLIGHT_BOOKING_LOCK_TIMEOUT"]) {
+          assert.ok(
+            e.problems.some((p) => p.startsWith(key)),
+            `${key}: ${e.message}`,
+          );
+        }
+      }
+    });
+  });
 });

@@ -36,7 +36,7 @@ describe("access declarations", () => {
     assert.deepEqual(problems, []);
   });
 
-  it("declares the authorization matrix: operators sync and list bookings, users see themselves, the rest is public", async () => {
+  it("declares the authorization matrix: operators sync, list bookings and run flights, users book flights and see themselves, the rest is public", async () => {
     const matrix = Object.fromEntries(
       (await spacetV1Files())
         .flatMap((f) => f.services.flatMap((s) => s.methods))
@@ -59,6 +59,15 @@ describe("access declarations", () => {
       "LaunchpadService.GetLaunchpad": "public",
       "SyncService.GetSyncStatus": "public",
       "SyncService.RunSync": "operator",
+      "FlightService.CreateFlight": "operator",
+      "FlightService.GetFlight": "public",
+      "FlightService.SearchFlights": "public",
+      "FlightService.UpdateFlightStatus": "operator",
+      "FlightService.CancelFlight": "operator",
+      "FlightBookingService.BookFlight": "user",
+      "FlightBookingService.GetFlightBooking": "user",
+      "FlightBookingService.ListFlightBookings": "user",
+      "FlightBookingService.CancelFlightBooking": "user",
     });
   });
 
