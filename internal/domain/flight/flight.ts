@@ -61,14 +61,19 @@ export const MAX_OFFER_DURATION_MS = 365 * 86_400_000;
 /** The most seats of one class a flight may have. */
 export const MAX_CLASS_CAPACITY = 1_000;
 
+/** Zones already found valid: building an Intl.DateTimeFormat to ask costs far more than a lookup. */
+const knownZones = new Set<string>();
+
 /** Whether the runtime's zone database knows `zone` (Node ships ICU with every IANA zone). */
 export function isTimeZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat("en-CA", { timeZone: zone });
-    return true;
   } catch {
     return false;
   }
+  knownZones.add(zone);
+  return true;
 }
 
 /**

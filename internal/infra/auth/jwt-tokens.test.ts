@@ -36,6 +36,20 @@ describe("JWT tokens", () => {
     assert.deepEqual(await at(now).verify(token), ada);
   });
 
+  it("accepts a token it verified before without losing its expiry", async () => {
+    let clock = now;
+    const tokens = createJwtTokens(settings, { clock: () => clock, ids: randomUUID });
+    const { token } = await tokens.issue(ada);
+    assert.deepEqual(await tokens.verify(token), ada);
+    clock = new Date(now.getTime() + 3_600_000 + 4_000);
+    assert.deepEqual(await tokens.verify(token), ada);
+    clock = new Date(now.getTime() + 3_600_000 + 6_000);
+    assert.equal((await refusal(tokens.verify(token))).reason, "TOKEN_EXPIRED");
+    const forged = `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
+    clock = now;
+    assert.equal((await refusal(tokens.verify(forged))).reason, "INVALID_TOKEN", "another string is verified, never taken from the cache");
+  });
+
   it("gives every token its own jti", async () => {
     const [a, b] = await Promise.all([at(now).issue(ada), at(now).issue(ada)]);
     assert.notEqual(decodeJwt(a.token).jti, decodeJwt(b.token).jti);
