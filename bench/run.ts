@@ -1,15 +1,17 @@
 /**
  * `npm run bench`: every benchmark part in one run. Each part measures its own baseline in the
  * same run and prints ratios, because absolute figures on shared 2-core machines are noise.
- * Pass part names to run a subset: `npm run bench -- booking sync`.
+ * Pass part names to run a subset: `npm run bench -- booking sync` or `npm run bench -- flights`.
  */
 import { runBookingBench } from "./booking.js";
+import { runFlightsBench } from "./flights.js";
 import { runOutboxBench } from "./outbox.js";
 import { runStartupBench } from "./startup.js";
 import { runSyncBench } from "./sync.js";
 
 const PARTS: Record<string, () => Promise<unknown>> = {
   booking: runBookingBench,
+  flights: runFlightsBench,
   sync: runSyncBench,
   outbox: runOutboxBench,
   startup: runStartupBench,
