@@ -31,7 +31,6 @@ const REQUESTS_PER_RUN = 1_200;
 const ROUNDS = 3;
 const SPREAD_FLIGHTS = 1_000;
 const TARGETS: Record<number, number> = { 8: 0.6, 32: 1.0 };
-const CLASSES = ["window", "aisle", "middle"] as const;
 
 const BOOK = `select outcome from book_flight_seats($1::uuid, array[$2]::uuid[], array[$3]::uuid[], array[$4]::text[], array[null]::uuid[],
   array[$5]::integer[], array[$6]::integer[], array[$7]::integer[], '5000ms')`;
@@ -107,30 +106,17 @@ export async function runFlightsBench(): Promise<void> {
     );
     for (const concurrency of LEVELS) {
       const hot = { raw: [] as string[], grpc: [] as string[] };
-      const [rawStats, grpcStats] = await bestOf(
-        () =>
-          newFlight().then(
-            (f) => (
-              hot.raw.push(f),
-              measure(
-                REQUESTS_PER_RUN,
-                concurrency,
-                raw(() => f),
-              )
-            ),
-          ),
-        () =>
-          newFlight().then(
-            (f) => (
-              hot.grpc.push(f),
-              measure(
-                REQUESTS_PER_RUN,
-                concurrency,
-                viaGrpc(() => f),
-              )
-            ),
-          ),
-      );
+      /** A run on a hot flight of its own (remembered for the checks below). */
+      const onNewFlight = (kept: string[], call: (flightOf: () => string) => (i: number) => Promise<void>) => async () => {
+        const flight = await newFlight();
+        kept.push(flight);
+        return measure(
+          REQUESTS_PER_RUN,
+          concurrency,
+          call(() => flight),
+        );
+      };
+      const [rawStats, grpcStats] = await bestOf(onNewFlight(hot.raw, raw), onNewFlight(hot.grpc, viaGrpc));
       report(concurrency, rawStats, grpcStats, await oversoldSeats(pool, [...hot.raw, ...hot.grpc]), TARGETS[concurrency]);
       const perCommit = async (ids: string[]) => fmt((await Promise.all(ids.map((id) => bookingsPerCommit(pool, id)))).reduce((a, b) => a + b) / ids.length, 1);
       console.log(`bookings per commit on the hot flight: raw ${await perCommit(hot.raw)}, gRPC ${await perCommit(hot.grpc)}`);
