@@ -250,7 +250,8 @@ function bookVia(face: "gRPC" | "Connect" | "REST"): (flightId: string, seats: [
           ...create(FlightAvailabilitySchema),
           status: FlightStatus[(a.status as string).replace("FLIGHT_STATUS_", "") as keyof typeof FlightStatus],
           closeReason: a.closeReason ? FlightCloseReason[(a.closeReason as string).replace("FLIGHT_CLOSE_REASON_", "") as keyof typeof FlightCloseReason] : 0,
-          seats: (a.seats as { available?: number }[]).map((s) => ({ ...s, available: s.available ?? 0 })),
+          // Rendered like answers: a sold-out class says "available": 0.
+          seats: a.seats as { available: number }[],
           version: BigInt(a.version),
         };
         return { status: "refused", reason: typed("google.rpc.ErrorInfo")?.reason, availability: availability as Answer["availability"] };

@@ -73,13 +73,18 @@ function statusHeaders(status: number, err: ConnectError): Record<string, string
   return headers;
 }
 
+/**
+ * Details are rendered like answers, with every field present (`"available": 0`, not nothing),
+ * as grpc-gateway does by default: a REST client reading JSON by hand sees zero values too.
+ */
 function renderDetail(detail: ConnectError["details"][number], registry: Registry): JsonValue {
+  const options = { registry, alwaysEmitImplicit: true };
   if ("desc" in detail) {
-    return anyJson(detail.desc.typeName, toJson(detail.desc, create(detail.desc, detail.value), { registry }));
+    return anyJson(detail.desc.typeName, toJson(detail.desc, create(detail.desc, detail.value), options));
   }
   const desc = registry.getMessage(detail.type);
   if (!desc) return { "@type": typeUrl(detail.type), value: Buffer.from(detail.value).toString("base64") };
-  return anyJson(detail.type, toJson(desc, fromBinary(desc, detail.value), { registry }));
+  return anyJson(detail.type, toJson(desc, fromBinary(desc, detail.value), options));
 }
 
 const typeUrl = (typeName: string): string => `type.googleapis.com/${typeName}`;

@@ -170,7 +170,8 @@ describe("http transcoder error mapping", () => {
         assert.deepEqual(res.body, { code, message: "internal error", details: [] });
       } else {
         assert.equal(res.body.message, "db dsn postgres://admin:hunter2@db is down");
-        assert.deepEqual(res.body.details, [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "TEST_REASON", domain: "spacet.test" }]);
+        // Details like answers: every field present, empty ones too.
+        assert.deepEqual(res.body.details, [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "TEST_REASON", domain: "spacet.test", metadata: {} }]);
       }
     });
   }
