@@ -132,4 +132,42 @@ describe("answers of the running service match the document", () => {
     assert.equal(me.user.username, account.username);
     await call("GET", "/v1/me", "/v1/me", 401);
   });
+
+  it("flights: create, search, get, book, a refusal with the FlightAvailability detail, own bookings, cancel", async () => {
+    const account = { username: "openapi-grace", email: "grace@example.com", password: "correct horse battery" };
+    await call("POST", "/v1/auth/register", "/v1/auth/register", 200, account);
+    const user = bearer((await call("POST", "/v1/auth/login", "/v1/auth/login", 200, { username: account.username, password: account.password })).accessToken);
+    const departure = new Date(Date.now() + 30 * 86_400_000);
+    const { flight } = await call(
+      "POST",
+      "/v1/flights",
+      "/v1/flights",
+      200,
+      {
+        flightCode: "OA1001",
+        airline: "SpaceT Air",
+        aircraftType: "A320neo",
+        origin: "EZE",
+        destination: "MAD",
+        originTimeZone: "America/Argentina/Buenos_Aires",
+        departureTime: departure.toISOString(),
+        arrivalTime: new Date(departure.getTime() + 3_600_000).toISOString(),
+        seats: [{ seatClass: "window", capacity: 1 }],
+        price: { currencyCode: "EUR", amountMinor: "1000" },
+        offerDuration: "3600s",
+      },
+      operator,
+    );
+    await call("GET", `/v1/flights?origin=EZE&destination=MAD&departureDate=${flight.departureDate}`, "/v1/flights", 200);
+    await call("GET", `/v1/flights/${flight.flightId}`, "/v1/flights/{flight_id}", 200);
+    const path = "/v1/flights/{flight_id}/bookings";
+    const { booking } = await call("POST", `/v1/flights/${flight.flightId}/bookings`, path, 200, { seats: [{ seatClass: "window", count: 1 }] }, user);
+    const refused = await call("POST", `/v1/flights/${flight.flightId}/bookings`, path, 400, { seats: [{ seatClass: "window", count: 1 }] }, user);
+    assert.equal(refused.details.find((d: any) => d["@type"].endsWith("spacet.v1.FlightAvailability")).status, "FLIGHT_STATUS_CLOSED");
+    await call("GET", "/v1/flight-bookings", "/v1/flight-bookings", 200, undefined, user);
+    await call("GET", `/v1/flight-bookings/${booking.bookingId}`, "/v1/flight-bookings/{booking_id}", 200, undefined, user);
+    await call("POST", `/v1/flight-bookings/${booking.bookingId}:cancel`, "/v1/flight-bookings/{booking_id}:cancel", 200, {}, user);
+    await call("POST", `/v1/flights/${flight.flightId}:updateStatus`, "/v1/flights/{flight_id}:updateStatus", 200, { operationalStatus: "on_time" }, operator);
+    await call("POST", `/v1/flights/${flight.flightId}:cancel`, "/v1/flights/{flight_id}:cancel", 200, {}, operator);
+  });
 });

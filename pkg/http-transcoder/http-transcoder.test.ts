@@ -171,7 +171,9 @@ describe("http transcoder error mapping", () => {
       } else {
         assert.equal(res.body.message, "db dsn postgres://admin:hunter2@db is down");
         // Details like answers: every field present, empty ones too.
-        assert.deepEqual(res.body.details, [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "TEST_REASON", domain: "spacet.test", metadata: {} }]);
+        assert.deepEqual(res.body.details, [
+          { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "TEST_REASON", domain: "spacet.test", metadata: {} },
+        ]);
       }
     });
   }
