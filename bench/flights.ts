@@ -35,6 +35,7 @@ const TARGETS: Record<number, number> = { 8: 0.6, 32: 1.0 };
 const BOOK = `select outcome from book_flight_seats($1::uuid, array[$2]::uuid[], array[$3]::uuid[], array[$4]::text[], array[null]::uuid[],
   array[$5]::integer[], array[$6]::integer[], array[$7]::integer[], '5000ms')`;
 
+/** Runs the flight bench on a fresh database and prints its figures. */
 export async function runFlightsBench(): Promise<void> {
   const db = await createTestDatabase();
   const service = await startServiceProcess({ dsn: db.dsn, env: { PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" } });

@@ -1,5 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 
+/** A flight id nobody scheduled. */
 export function flightNotFound(id: string): DomainError {
   return new DomainError("not_found", "FLIGHT_NOT_FOUND", `flight ${id} not found`, { metadata: { flight_id: id } });
 }

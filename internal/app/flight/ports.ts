@@ -5,6 +5,7 @@ import type { FlightBooking, FlightBookingCancelReason, FlightBookingStatus } fr
 import type { SeatCounts } from "../../domain/flight/seat-class.js";
 import type { Page, PageRequest, UnitOfWork } from "../ports.js";
 
+/** What SearchFlights filters on: a route, optionally a local departure date and bookable flights only. */
 export interface FlightSearch {
   readonly origin: string;
   readonly destination: string;
@@ -14,6 +15,7 @@ export interface FlightSearch {
   readonly onlyBookable?: boolean;
 }
 
+/** Flights in the database; the methods that lock or write need a transaction. */
 export interface FlightRepository {
   /** Throws DomainError FLIGHT_CODE_TAKEN (already_exists) for a code already flying that local date. */
   insert(flight: Flight): Promise<void>;
@@ -32,12 +34,14 @@ export interface FlightRepository {
   search(filter: FlightSearch, page: PageRequest): Promise<Page<Flight>>;
 }
 
+/** What ListFlightBookings filters on (the use case pins `userId` for users). */
 export interface FlightBookingFilter {
   readonly flightId?: string;
   readonly userId?: string;
   readonly status?: FlightBookingStatus;
 }
 
+/** Flight bookings in the database (the coordinator inserts them; see SeatCoordinator). */
 export interface FlightBookingRepository {
   get(id: string): Promise<FlightBooking | undefined>;
   /** Cancels a confirmed booking; undefined when it was not confirmed any more. */

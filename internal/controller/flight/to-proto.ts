@@ -30,6 +30,7 @@ const inventory = (capacity: SeatCounts, available: SeatCounts) =>
 
 const closeReason = (r: Flight["closeReason"]) => (r ? toProtoEnum(FlightCloseReason, r) : FlightCloseReason.UNSPECIFIED);
 
+/** spacet.v1.FlightAvailability: every class in the order WINDOW, AISLE, MIDDLE. */
 export function availabilityToProto(a: FlightAvailability): FlightAvailabilityMsg {
   return create(FlightAvailabilitySchema, {
     flightId: a.flightId,
@@ -41,6 +42,7 @@ export function availabilityToProto(a: FlightAvailability): FlightAvailabilityMs
   });
 }
 
+/** spacet.v1.Flight. */
 export function flightToProto(f: Flight): FlightMsg {
   const a = availabilityOf(f);
   return create(FlightSchema, {
@@ -67,6 +69,7 @@ export function flightToProto(f: Flight): FlightMsg {
   });
 }
 
+/** spacet.v1.FlightBooking: only the classes with seats. */
 export function flightBookingToProto(b: FlightBooking): FlightBookingMsg {
   return create(FlightBookingSchema, {
     bookingId: b.id,

@@ -13,6 +13,7 @@ export interface FlightAvailability {
   readonly offerExpiresAt: Date;
 }
 
+/** What the flight can sell right now. */
 export function availabilityOf(f: Flight): FlightAvailability {
   return {
     flightId: f.id,

@@ -27,6 +27,7 @@ export function encodeSeqCursor(seq: string): string {
   return seq;
 }
 
+/** The seq in a cursor; anything but a decimal bigint is INVALID_ARGUMENT page_token. */
 export function decodeSeqCursor(cursor: string): string {
   if (!/^\d{1,19}$/.test(cursor)) throw invalidCursor();
   return cursor;

@@ -11,10 +11,12 @@ export interface FlightCursor {
   readonly id: string;
 }
 
+/** The cursor after a search row: its departure time (ISO, milliseconds) and id. */
 export function encodeFlightCursor(c: FlightCursor): string {
   return JSON.stringify([c.departureTime.toISOString(), c.id]);
 }
 
+/** The search position in a cursor; anything else is INVALID_ARGUMENT page_token. */
 export function decodeFlightCursor(cursor: string): FlightCursor {
   try {
     const parsed = JSON.parse(cursor) as unknown;

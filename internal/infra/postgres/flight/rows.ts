@@ -21,6 +21,7 @@ export type AvailabilityColumns = Pick<
   | "offer_expires_at"
 >;
 
+/** The availability part of a flight row (or of a coordinator outcome row). */
 export function toAvailability(flightId: string, row: AvailabilityColumns): FlightAvailability {
   return {
     flightId,
@@ -33,6 +34,7 @@ export function toAvailability(flightId: string, row: AvailabilityColumns): Flig
   };
 }
 
+/** A flights row as the domain's Flight. */
 export function toFlight(row: Selectable<FlightTable>): Flight {
   const a = toAvailability(row.id, row);
   return {
@@ -78,10 +80,12 @@ export function flightChanges(f: Flight) {
 /** The booking columns of a flight_bookings row (also of a coordinator outcome row). */
 export type BookingColumns = Omit<Selectable<FlightBookingTable>, "seq">;
 
+/** The seats of a booking row, per class. */
 export function seatsOf(row: Pick<BookingColumns, "window_seats" | "aisle_seats" | "middle_seats">): SeatCounts {
   return { window: row.window_seats, aisle: row.aisle_seats, middle: row.middle_seats };
 }
 
+/** A flight_bookings row (or the booking part of a coordinator outcome row) as the domain's FlightBooking. */
 export function toFlightBooking(row: BookingColumns): FlightBooking {
   return {
     id: row.id,

@@ -26,6 +26,10 @@ export interface SeatStatement {
 /** How long a refused FLIGHT_BUSY caller should wait before retrying. */
 export const FLIGHT_BUSY_RETRY_MS = 1_000;
 
+/**
+ * The coordinator's statement over `db` (the pool: each call is its own autocommit transaction).
+ * `lockTimeoutMs` bounds the wait for the flight's row lock (FLIGHT_BUSY beyond it).
+ */
 export function createSeatStatement(db: Kysely<Database>, opts: { lockTimeoutMs: number }): SeatStatement {
   const lockTimeout = `${Math.max(1, Math.round(opts.lockTimeoutMs))}ms`;
   return {
