@@ -9,7 +9,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
@@ -18,7 +17,7 @@ import { FlightService, SeatClass } from "../gen/spacet/v1/flight_pb.js";
 import type { Principal } from "../internal/domain/identity/principal.js";
 import { openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
-import { flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
+import { createFlightRequest, flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 import { fmt, line, measure, type RunStats } from "./stats.js";
@@ -52,23 +51,8 @@ export async function runFlightsBench(): Promise<void> {
     const bookings = createClient(FlightBookingService, transport);
 
     const newFlight = async (): Promise<string> => {
-      const plan = flightPlan();
-      const { flight } = await flights.createFlight(
-        {
-          flightCode: `B${plan.code}`,
-          airline: plan.airline,
-          aircraftType: plan.aircraftType,
-          origin: plan.origin,
-          destination: plan.destination,
-          originTimeZone: plan.originTimeZone,
-          departureTime: timestampFromDate(plan.departureTime),
-          arrivalTime: timestampFromDate(plan.arrivalTime),
-          seats: [SeatClass.WINDOW, SeatClass.AISLE, SeatClass.MIDDLE].map((seatClass) => ({ seatClass, capacity: 1_000 })),
-          price: { currencyCode: "EUR", amountMinor: 9_900n },
-          offerDuration: durationFromMs(86_400_000),
-        },
-        operator,
-      );
+      const plan = flightPlan({ capacity: { window: 1_000, aisle: 1_000, middle: 1_000 }, offerDurationMs: 86_400_000 });
+      const { flight } = await flights.createFlight(createFlightRequest(plan), operator);
       return flight?.flightId ?? "";
     };
     const raw = (flightOf: (i: number) => string) => async (i: number) => {

@@ -6,7 +6,7 @@ import * as flightEvents from "../gen/spacet/events/v1/flight_events_pb.js";
 import { createPubsubClient } from "../internal/infra/outbox/pubsub-client.js";
 import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
-import { insertUser } from "../internal/testkit/flight-fixtures.js";
+import { createFlightJson, flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
 import { collectEvents, type TestEmulator, testEmulator, uniqueName } from "../internal/testkit/pubsub-env.js";
 import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
@@ -59,27 +59,8 @@ describe("flight events on Pub/Sub", () => {
       const [operator, ada, bob] = await Promise.all(
         (["operator", "user", "user"] as const).map(async (role) => bearer(await mintTestToken(await insertUser(handle.db, role)))),
       );
-      const departure = new Date(Date.now() + 30 * 86_400_000);
-      const { flight } = await call(
-        "/v1/flights",
-        {
-          flightCode: "EV1001",
-          airline: "SpaceT Air",
-          aircraftType: "A320neo",
-          origin: "EZE",
-          destination: "MAD",
-          originTimeZone: "America/Argentina/Buenos_Aires",
-          departureTime: departure.toISOString(),
-          arrivalTime: new Date(departure.getTime() + 3_600_000).toISOString(),
-          seats: [
-            { seatClass: "window", capacity: 1 },
-            { seatClass: "aisle", capacity: 1 },
-          ],
-          price: { currencyCode: "EUR", amountMinor: "5000" },
-          offerDuration: "86400s",
-        },
-        operator,
-      );
+      const plan = flightPlan({ capacity: { window: 1, aisle: 1, middle: 0 }, offerDurationMs: 86_400_000 });
+      const { flight } = await call("/v1/flights", createFlightJson(plan), operator);
       const id = flight.flightId as string;
       const { booking } = await call(`/v1/flights/${id}/bookings`, { seats: [{ seatClass: "window", count: 1 }] }, ada);
       await call(`/v1/flights/${id}/bookings`, { seats: [{ seatClass: "aisle", count: 1 }] }, bob);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { sql } from "kysely";
@@ -9,7 +8,7 @@ import { FlightService, SeatClass } from "../gen/spacet/v1/flight_pb.js";
 import type { Principal } from "../internal/domain/identity/principal.js";
 import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
-import { flightPlan, insertUser, seatLedger } from "../internal/testkit/flight-fixtures.js";
+import { createFlightRequest, flightPlan, insertUser, seatLedger } from "../internal/testkit/flight-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
 import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
 import { waitUntil } from "../internal/testkit/wait-until.js";
@@ -37,28 +36,8 @@ let users: Principal[];
 const flightClient = (r: ServiceProcess) => createClient(FlightService, createGrpcTransport({ baseUrl: r.grpcUrl }));
 
 /** CreateFlight over gRPC as the operator. */
-async function createFlight(r: ServiceProcess, seats: { window: number; aisle: number; middle: number }, offerMs = 7 * 86_400_000): Promise<string> {
-  const plan = flightPlan();
-  const { flight } = await flightClient(r).createFlight(
-    {
-      flightCode: plan.code,
-      airline: plan.airline,
-      aircraftType: plan.aircraftType,
-      origin: plan.origin,
-      destination: plan.destination,
-      originTimeZone: plan.originTimeZone,
-      departureTime: timestampFromDate(plan.departureTime),
-      arrivalTime: timestampFromDate(plan.arrivalTime),
-      seats: [
-        { seatClass: SeatClass.WINDOW, capacity: seats.window },
-        { seatClass: SeatClass.AISLE, capacity: seats.aisle },
-        { seatClass: SeatClass.MIDDLE, capacity: seats.middle },
-      ],
-      price: { currencyCode: "EUR", amountMinor: 9_900n },
-      offerDuration: durationFromMs(offerMs),
-    },
-    operator,
-  );
+async function createFlight(r: ServiceProcess, capacity: { window: number; aisle: number; middle: number }, offerDurationMs = 7 * 86_400_000): Promise<string> {
+  const { flight } = await flightClient(r).createFlight(createFlightRequest(flightPlan({ capacity, offerDurationMs })), operator);
   return flight?.flightId ?? "";
 }
 

@@ -11,7 +11,7 @@ import { CreateFlightRequestSchema, FlightAvailabilitySchema, FlightCloseReason,
 import type { Principal } from "../internal/domain/identity/principal.js";
 import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
-import { flightRowCounts, insertUser } from "../internal/testkit/flight-fixtures.js";
+import { createFlightJson, flightPlan, flightRowCounts, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const sut = useServiceProcess({ MAX_SEATS_PER_BOOKING: "4" });
@@ -21,25 +21,11 @@ after(() => {
 
 let handle: DatabaseHandle;
 const as: Record<"operator" | "ada" | "bob", { principal: Principal; headers: { authorization: string } }> = {} as never;
-let codes = 0;
 
-/** A CreateFlight request leaving in 30 days, in its protobuf JSON form (what REST takes). */
+/** A CreateFlight body (REST JSON) with these capacities, a fresh code, leaving in 30 days. */
 function flightJson(seats: Record<string, number>, overrides: Record<string, unknown> = {}) {
-  const departure = new Date(Date.now() + 30 * 86_400_000);
-  return {
-    flightCode: `FT${String(++codes).padStart(4, "0")}`,
-    airline: "SpaceT Air",
-    aircraftType: "A320neo",
-    origin: "EZE",
-    destination: "MAD",
-    originTimeZone: "America/Argentina/Buenos_Aires",
-    departureTime: departure.toISOString(),
-    arrivalTime: new Date(departure.getTime() + 12 * 3_600_000).toISOString(),
-    seats: Object.entries(seats).map(([seatClass, capacity]) => ({ seatClass, capacity })),
-    price: { currencyCode: "EUR", amountMinor: "12999" },
-    offerDuration: "604800s",
-    ...overrides,
-  };
+  const capacity = { window: 0, aisle: 0, middle: 0, ...seats };
+  return { ...createFlightJson(flightPlan({ capacity })), ...overrides };
 }
 
 async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -195,7 +181,7 @@ describe("flights over REST, gRPC and Connect", () => {
     for (const [overrides, seats, expected] of [
       [{ destination: "EZE" }, { window: 1 }, "destination must differ"],
       [{ arrivalTime: new Date(Date.now() + 86_400_000).toISOString() }, { window: 1 }, "arrival_time must be after"],
-      [{}, { window: 0 }, "at least one seat"],
+      [{ seats: [{ seatClass: "window", capacity: 0 }] }, { window: 1 }, "at least one seat"],
       [{ departureTime: past, arrivalTime: new Date().toISOString() }, { window: 1 }, "greater than now"],
       [{ originTimeZone: "Mars/Olympus" }, { window: 1 }, "not an IANA time zone"],
       [{ offerDuration: "0s" }, { window: 1 }, "greater than 0s"],

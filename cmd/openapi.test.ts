@@ -5,6 +5,7 @@ import { readHttpRoutes } from "../pkg/http-rules/index.js";
 import { redoclyLint } from "../pkg/openapi/testdata/redocly-lint.js";
 import { createDocumentValidator, type DocumentValidator } from "../pkg/openapi/testdata/schema-validator.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
+import { createFlightJson, flightPlan } from "../internal/testkit/flight-fixtures.js";
 import { bookingRequest, PADS } from "../internal/testkit/launch-fixtures.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 import { OPENAPI_DOCUMENT_URL } from "./wiring/openapi-route.js";
@@ -137,27 +138,8 @@ describe("answers of the running service match the document", () => {
     const account = { username: "openapi-grace", email: "grace@example.com", password: "correct horse battery" };
     await call("POST", "/v1/auth/register", "/v1/auth/register", 200, account);
     const user = bearer((await call("POST", "/v1/auth/login", "/v1/auth/login", 200, { username: account.username, password: account.password })).accessToken);
-    const departure = new Date(Date.now() + 30 * 86_400_000);
-    const { flight } = await call(
-      "POST",
-      "/v1/flights",
-      "/v1/flights",
-      200,
-      {
-        flightCode: "OA1001",
-        airline: "SpaceT Air",
-        aircraftType: "A320neo",
-        origin: "EZE",
-        destination: "MAD",
-        originTimeZone: "America/Argentina/Buenos_Aires",
-        departureTime: departure.toISOString(),
-        arrivalTime: new Date(departure.getTime() + 3_600_000).toISOString(),
-        seats: [{ seatClass: "window", capacity: 1 }],
-        price: { currencyCode: "EUR", amountMinor: "1000" },
-        offerDuration: "3600s",
-      },
-      operator,
-    );
+    const plan = flightPlan({ capacity: { window: 1, aisle: 0, middle: 0 }, offerDurationMs: 3_600_000 });
+    const { flight } = await call("POST", "/v1/flights", "/v1/flights", 200, createFlightJson(plan), operator);
     await call("GET", `/v1/flights?origin=EZE&destination=MAD&departureDate=${flight.departureDate}`, "/v1/flights", 200);
     await call("GET", `/v1/flights/${flight.flightId}`, "/v1/flights/{flight_id}", 200);
     const path = "/v1/flights/{flight_id}/bookings";

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { create, type JsonObject, type MessageInitShape, toJson } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Kysely, sql } from "kysely";
+import { CreateFlightRequestSchema, SeatClass } from "../../gen/spacet/v1/flight_pb.js";
 import type { FlightPlan } from "../domain/flight/flight.js";
 import type { Principal } from "../domain/identity/principal.js";
 import type { Role } from "../domain/identity/role.js";
@@ -28,6 +31,33 @@ export function flightPlan(overrides: Partial<FlightPlan> = {}): FlightPlan {
     offerDurationMs: 7 * 86_400_000,
     ...overrides,
   };
+}
+
+const CLASSES = ["window", "aisle", "middle"] as const;
+
+/** A plan as the CreateFlight request message (gRPC, Connect); classes without seats are left out. */
+export function createFlightRequest(plan: FlightPlan = flightPlan()): MessageInitShape<typeof CreateFlightRequestSchema> {
+  return {
+    flightCode: plan.code,
+    airline: plan.airline,
+    aircraftType: plan.aircraftType,
+    origin: plan.origin,
+    destination: plan.destination,
+    originTimeZone: plan.originTimeZone,
+    departureTime: timestampFromDate(plan.departureTime),
+    arrivalTime: timestampFromDate(plan.arrivalTime),
+    seats: CLASSES.filter((c) => plan.capacity[c] > 0).map((c) => ({
+      seatClass: SeatClass[c.toUpperCase() as Uppercase<typeof c>],
+      capacity: plan.capacity[c],
+    })),
+    price: { currencyCode: plan.price.currency, amountMinor: BigInt(plan.price.amountMinor) },
+    offerDuration: durationFromMs(plan.offerDurationMs),
+  };
+}
+
+/** A plan as a CreateFlight body in protobuf JSON (REST). */
+export function createFlightJson(plan: FlightPlan = flightPlan()): JsonObject {
+  return toJson(CreateFlightRequestSchema, create(CreateFlightRequestSchema, createFlightRequest(plan))) as JsonObject;
 }
 
 /**
