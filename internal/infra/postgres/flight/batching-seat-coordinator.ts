@@ -32,28 +32,44 @@ const QUEUE_FULL_RETRY_MS = 1_000;
 export function createBatchingSeatCoordinator(opts: { statement: SeatStatement; maxBatch: number; maxQueue: number }): SeatCoordinator {
   const lanes = new Map<string, Lane>();
 
+  /** Each request's answer: a decision, or the error to reject it with. */
+  type Answer = { readonly decision: SeatDecision } | { readonly error: unknown };
+
   /** Runs a batch; a failure that may be one request's fault is retried request by request. */
-  const runBatch = async (flightId: string, batch: readonly Waiting[]): Promise<void> => {
+  const runBatch = async (flightId: string, batch: readonly Waiting[]): Promise<Answer[]> => {
     try {
       const decisions = await opts.statement.book(
         flightId,
         batch.map((w) => w.request),
       );
-      batch.forEach((w, i) => w.resolve(decisions[i]));
-    } catch (e) {
+      return decisions.map((decision) => ({ decision }));
+    } catch (error) {
       // A busy flight or a lost database fails every request alike. Anything else aborted the
       // whole statement (nothing was written) and may be one request's fault (a user the
       // database does not know): run the requests alone so only the bad one fails.
-      if (batch.length === 1 || (e instanceof DomainError && e.kind === "unavailable")) {
-        for (const w of batch) w.reject(e);
-        return;
-      }
-      for (const w of batch) await runBatch(flightId, [w]);
+      if (batch.length === 1 || (error instanceof DomainError && error.kind === "unavailable")) return batch.map(() => ({ error }));
+      const answers: Answer[] = [];
+      for (const w of batch) answers.push(...(await runBatch(flightId, [w])));
+      return answers;
     }
   };
 
   const drain = async (flightId: string, lane: Lane): Promise<void> => {
-    while (lane.queue.length > 0) await runBatch(flightId, lane.queue.splice(0, opts.maxBatch));
+    let batch = lane.queue.splice(0, opts.maxBatch);
+    let running = runBatch(flightId, batch);
+    while (batch.length > 0) {
+      const answers = await running;
+      // The next batch goes to the database before this one's callers are answered: the row
+      // lock is the bottleneck, so it must not wait while responses are encoded and written.
+      const next = lane.queue.splice(0, opts.maxBatch);
+      if (next.length > 0) running = runBatch(flightId, next);
+      batch.forEach((w, i) => {
+        const answer = answers[i];
+        if ("decision" in answer) w.resolve(answer.decision);
+        else w.reject(answer.error);
+      });
+      batch = next;
+    }
     lanes.delete(flightId);
   };
 
