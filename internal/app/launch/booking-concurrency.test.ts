@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { DomainError } from "../../domain/errors.js";
 import { AdvisoryLock } from "../../infra/postgres/locks.js";
 import { addSpacexLaunch, bookingRequest, PADS, rowCounts } from "../../testkit/launch-fixtures.js";
-import { waitUntil } from "../../testkit/spacex-sync.js";
+import { waitUntil } from "../../testkit/wait-until.js";
 import { useBookingUseCases } from "./testdata/booking-use-cases.js";
 
 const NOW = new Date("2049-03-01T12:00:00Z");
