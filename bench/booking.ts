@@ -20,8 +20,8 @@ import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { TEST_PAGE_TOKEN_SECRET } from "../internal/testkit/page-tokens.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
-import { ownCpuMs, processCpuMs } from "./cpu.js";
-import { createBookingLoadClient } from "./grpc-load-client.js";
+import { type CpuMs, cpuLine, measureCpu } from "./cpu.js";
+import { createGrpcLoadClient, type GrpcLoadClient } from "./grpc-load-client.js";
 import { buildDist, PRODUCTION_SERVER } from "./production-server.js";
 import { combineRuns, fmt, line, measure, percentile, type RunStats } from "./stats.js";
 
@@ -101,7 +101,7 @@ export async function runBookingBench(): Promise<void> {
   const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });
   pool.on("error", () => undefined);
   const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
-  const loadClient = createBookingLoadClient(`127.0.0.1:${service.grpcPort}`);
+  const loadClient = createGrpcLoadClient(`127.0.0.1:${service.grpcPort}`);
   try {
     console.log(
       `\n== CreateBooking: gRPC server vs the same transaction as raw SQL (${PER_LEVEL} bookings each per level, in ${CHUNKS} alternating chunks; pool ${POOL_MAX})`,
@@ -165,41 +165,9 @@ export async function runBookingBench(): Promise<void> {
   }
 }
 
-/** CPU (ms) of the service process, the database's backends and this bench process. */
-interface CpuMs {
-  readonly service: number;
-  readonly postgres: number;
-  readonly client: number;
-}
-
-const cpuLine = (c: CpuMs, withService: boolean) =>
-  `${withService ? `service ${fmt(c.service, 2)}   ` : ""}postgres ${fmt(c.postgres, 2)}   bench client ${fmt(c.client, 2)}`;
-
-/**
- * Runs `run` and measures the CPU each party spent meanwhile. The database is local, so its
- * backends are processes here; a backend that started during the run counts with all its CPU
- * (it did nothing before). The service's idle work (timers) is in the figure: it is noise next
- * to hundreds of bookings.
- */
-async function measureCpu(pool: pg.Pool, servicePid: number, run: () => Promise<RunStats>): Promise<{ stats: RunStats; cpuMs: CpuMs }> {
-  const backends = async () =>
-    (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
-      (r) => r.pid,
-    );
-  const cpuByPid = (pids: number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
-  const pgBefore = cpuByPid(await backends());
-  const before = { service: processCpuMs(servicePid) ?? 0, client: ownCpuMs() };
-  const stats = await run();
-  const service = (processCpuMs(servicePid) ?? 0) - before.service;
-  const client = ownCpuMs() - before.client;
-  let postgres = 0;
-  for (const [pid, ms] of cpuByPid(await backends())) postgres += ms - (pgBefore.get(pid) ?? 0);
-  return { stats, cpuMs: { service, postgres, client } };
-}
-
-function grpcCreate(client: ReturnType<typeof createBookingLoadClient>, i: number, offsetDays: number) {
+function grpcCreate(client: GrpcLoadClient, i: number, offsetDays: number) {
   const s = slot(i, offsetDays);
-  return client.createBooking({
+  return client.call(BookingService.method.createBooking, {
     firstName: "Bench",
     lastName: "Passenger",
     gender: Gender.OTHER,

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { readFileSync } from "node:fs";
 
 /**
@@ -30,4 +31,37 @@ export function processCpuMs(pid: number): number | undefined {
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/** CPU (ms) of the service process, the database's backends and this bench process. */
+export interface CpuMs {
+  readonly service: number;
+  readonly postgres: number;
+  readonly client: number;
+}
+
+/** One line of a CPU figure, the service's share left out for the raw SQL side. */
+export const cpuLine = (c: CpuMs, withService: boolean) =>
+  `${withService ? `service ${c.service.toFixed(2)}   ` : ""}postgres ${c.postgres.toFixed(2)}   bench client ${c.client.toFixed(2)}`;
+
+/**
+ * Runs `run` and measures the CPU each party spent meanwhile. The database is local, so its
+ * backends are processes here; a backend that started during the run counts with all its CPU
+ * (it did nothing before). The service's idle work (timers) is in the figure: it is noise next
+ * to hundreds of operations.
+ */
+export async function measureCpu<T>(pool: pg.Pool, servicePid: number, run: () => Promise<T>): Promise<{ stats: T; cpuMs: CpuMs }> {
+  const backends = async () =>
+    (await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'")).rows.map(
+      (r) => r.pid,
+    );
+  const cpuByPid = (pids: number[]) => new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
+  const pgBefore = cpuByPid(await backends());
+  const before = { service: processCpuMs(servicePid) ?? 0, client: ownCpuMs() };
+  const stats = await run();
+  const service = (processCpuMs(servicePid) ?? 0) - before.service;
+  const client = ownCpuMs() - before.client;
+  let postgres = 0;
+  for (const [pid, ms] of cpuByPid(await backends())) postgres += ms - (pgBefore.get(pid) ?? 0);
+  return { stats, cpuMs: { service, postgres, client } };
 }

@@ -1,16 +1,16 @@
 /**
  * Flight bench (`npm run bench -- flights`): BookFlight through the real gRPC server (its own
- * process) against the best naive raw-SQL loop for the same work, in the same run, on the same
- * database, at the same concurrency: one autocommit call of the same single-booking statement
- * (book_flight_seats with one request, a named prepared statement) per booking. Two shapes:
- * one hot flight (every booking on one row: its lock and commit are the bottleneck, which the
- * service's per-flight batching attacks) and 1,000 flights (no contention). After every run the
- * seats are checked: oversold must be 0.
+ * process, compiled, as the image runs it) against the best naive raw-SQL loop for the same work,
+ * in the same run, on the same database, at the same concurrency: one autocommit call of the same
+ * single-booking statement (book_flight_seats with one request, a named prepared statement) per
+ * booking. Two shapes: one hot flight (every booking on one row: its lock and commit are the
+ * bottleneck, which the service's per-flight batching attacks) and 1,000 flights (no
+ * contention). Raw SQL and gRPC take turns in chunks; after every figure the seats are checked
+ * (oversold must be 0). Besides throughput, the CPU each party spent per booking.
+ * BENCH_CPU_PROF=<dir> runs the service with `node --cpu-prof` and leaves its profile there.
  */
 import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { FlightBookingService } from "../gen/spacet/v1/flight_booking_pb.js";
 import { FlightService, SeatClass } from "../gen/spacet/v1/flight_pb.js";
@@ -20,113 +20,128 @@ import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { createFlightRequest, flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
-import { fmt, line, measure, type RunStats } from "./stats.js";
+import { type CpuMs, cpuLine, measureCpu } from "./cpu.js";
+import { createGrpcLoadClient } from "./grpc-load-client.js";
+import { buildDist, PRODUCTION_SERVER } from "./production-server.js";
+import { combineRuns, fmt, line, measure, type RunStats } from "./stats.js";
 
 const POOL_MAX = 10;
 const LEVELS = [8, 32];
-/** Per run: fewer than a flight's 3,000 seats (1,000 per class), so the hot flight never sells out. */
-const REQUESTS_PER_RUN = 1_200;
-/** Raw and gRPC runs alternate this many times per figure; the best of each is kept (shared machines are noisy). */
-const ROUNDS = 3;
+const PER_LEVEL = 3_000;
+/** Each side's bookings per level come in this many chunks, taking turns with the other side. */
+const CHUNKS = 6;
+/** A hot flight takes one chunk: fewer than its 3,000 seats (1,000 per class), so it never sells out. */
+const PER_CHUNK = PER_LEVEL / CHUNKS;
+const WARM_UP = 2_000;
 const SPREAD_FLIGHTS = 1_000;
 const TARGETS: Record<number, number> = { 8: 0.6, 32: 1.0 };
+const CLASSES = [SeatClass.WINDOW, SeatClass.AISLE, SeatClass.MIDDLE];
 
-const BOOK = `select outcome from book_flight_seats($1::uuid, array[$2]::uuid[], array[$3]::uuid[], array[$4]::text[], array[null]::uuid[],
-  array[$5]::integer[], array[$6]::integer[], array[$7]::integer[], '5000ms')`;
+/** The raw loop's statement: the service's own call with one request, prepared once per connection. */
+const RAW_BOOK = {
+  name: "bench-book-flight-seats",
+  text: `select outcome from book_flight_seats($1::uuid, array[$2]::uuid[], array[$3]::uuid[], array[$4]::text[], array[null]::uuid[],
+           array[$5]::integer[], array[$6]::integer[], array[$7]::integer[], '2000ms')`,
+};
+
+/** One side of a figure (raw SQL or gRPC): how it books, its runs, the CPU they took, the flights they used. */
+interface Side {
+  readonly call: (flightOf: (i: number) => string) => (i: number) => Promise<void>;
+  readonly runs: RunStats[];
+  cpu: CpuMs;
+  flights: readonly string[];
+}
 
 /** Runs the flight bench on a fresh database and prints its figures. */
 export async function runFlightsBench(): Promise<void> {
   const db = await createTestDatabase();
-  const service = await startServiceProcess({ dsn: db.dsn, env: { PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" } });
+  buildDist();
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const service = await startServiceProcess({
+    dsn: db.dsn,
+    env: { PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
+    script: PRODUCTION_SERVER.script,
+    nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...PRODUCTION_SERVER.nodeArgs],
+  });
   // The baseline's connections get the same size and session settings as the service's pool.
   const pool = new pg.Pool({ connectionString: db.dsn, max: POOL_MAX, options: "-c TimeZone=UTC -c lock_timeout=5s" });
   pool.on("error", () => undefined);
   const admin = openDatabase({ dsn: db.dsn, poolMax: 2 });
+  const load = createGrpcLoadClient(`127.0.0.1:${service.grpcPort}`);
   try {
     const users: Principal[] = await Promise.all(Array.from({ length: 32 }, () => insertUser(admin.db)));
-    const tokens = await Promise.all(users.map((u) => mintTestToken(u)));
-    const operator = { headers: bearer(await mintTestToken(await insertUser(admin.db, "operator"))) };
-    const transport = createGrpcTransport({ baseUrl: service.grpcUrl });
-    const flights = createClient(FlightService, transport);
-    const bookings = createClient(FlightBookingService, transport);
-
+    const tokens = await Promise.all(users.map(async (u) => bearer(await mintTestToken(u))));
+    const operator = bearer(await mintTestToken(await insertUser(admin.db, "operator")));
     const newFlight = async (): Promise<string> => {
       const plan = flightPlan({ capacity: { window: 1_000, aisle: 1_000, middle: 1_000 }, offerDurationMs: 86_400_000 });
-      const { flight } = await flights.createFlight(createFlightRequest(plan), operator);
+      const { flight } = await load.call(FlightService.method.createFlight, createFlightRequest(plan), operator);
       return flight?.flightId ?? "";
     };
     const raw = (flightOf: (i: number) => string) => async (i: number) => {
       const user = users[i % users.length];
-      const seat = [0, 0, 0];
-      seat[i % 3] = 1;
-      const { rows } = await pool.query<{ outcome: string }>({
-        name: "book-one",
-        text: BOOK,
-        values: [flightOf(i), randomUUID(), user.userId, user.username, ...seat],
-      });
+      const seats = CLASSES.map((_, c) => (c === i % 3 ? 1 : 0));
+      const { rows } = await pool.query<{ outcome: string }>({ ...RAW_BOOK, values: [flightOf(i), randomUUID(), user.userId, user.username, ...seats] });
       if (rows[0]?.outcome !== "confirmed") throw new Error(`raw booking ${i}: ${rows[0]?.outcome}`);
     };
     const viaGrpc = (flightOf: (i: number) => string) => async (i: number) => {
-      await bookings.bookFlight(
-        { flightId: flightOf(i), seats: [{ seatClass: [SeatClass.WINDOW, SeatClass.AISLE, SeatClass.MIDDLE][i % 3], count: 1 }] },
-        { headers: bearer(tokens[i % tokens.length]) },
-      );
+      const seats = [{ seatClass: CLASSES[i % 3], count: 1 }];
+      await load.call(FlightBookingService.method.bookFlight, { flightId: flightOf(i), seats }, tokens[i % tokens.length]);
+    };
+    const side = (call: Side["call"]): Side => ({ call, runs: [], cpu: { service: 0, postgres: 0, client: 0 }, flights: [] });
+
+    // Warm up both paths (JIT, connections, plans) before measuring, each on a flight of its own.
+    const [warmRaw, warmGrpc] = [await newFlight(), await newFlight()];
+    await measure(
+      WARM_UP,
+      8,
+      raw(() => warmRaw),
+    );
+    await measure(
+      WARM_UP,
+      8,
+      viaGrpc(() => warmGrpc),
+    );
+
+    /** Both sides in alternating chunks; `flightFor(side, chunk)` says where a chunk books. */
+    const duel = async (concurrency: number, flightFor: (s: Side, chunk: number) => Promise<(i: number) => string>) => {
+      const sides = { raw: side(raw), grpc: side(viaGrpc) };
+      for (let chunk = 0; chunk < CHUNKS; chunk++) {
+        for (const s of chunk % 2 ? [sides.grpc, sides.raw] : [sides.raw, sides.grpc]) {
+          const flightOf = await flightFor(s, chunk);
+          const run = await measureCpu(pool, service.process.pid, () => measure(PER_CHUNK, concurrency, s.call(flightOf)));
+          s.runs.push(run.stats);
+          s.cpu = { service: s.cpu.service + run.cpuMs.service, postgres: s.cpu.postgres + run.cpuMs.postgres, client: s.cpu.client + run.cpuMs.client };
+        }
+      }
+      return sides;
     };
 
-    // Warm up both paths (JIT, connections, plans) on a flight of their own.
-    const warm = await newFlight();
-    await measure(
-      300,
-      8,
-      raw(() => warm),
-    );
-    await measure(
-      300,
-      8,
-      viaGrpc(() => warm),
-    );
-
     console.log(
-      `\n== BookFlight on one hot flight: gRPC (batched per flight) vs one raw statement per booking (best of ${ROUNDS} alternating runs of ${REQUESTS_PER_RUN}, pool ${POOL_MAX})`,
+      `\n== BookFlight on a hot flight: gRPC (batched per flight) vs one raw statement per booking (${PER_LEVEL} each per level, in ${CHUNKS} alternating chunks, a fresh hot flight per chunk; pool ${POOL_MAX})`,
     );
     for (const concurrency of LEVELS) {
-      const hot = { raw: [] as string[], grpc: [] as string[] };
-      /** A run on a hot flight of its own (remembered for the checks below). */
-      const onNewFlight = (kept: string[], call: (flightOf: () => string) => (i: number) => Promise<void>) => async () => {
+      const sides = await duel(concurrency, async (s) => {
         const flight = await newFlight();
-        kept.push(flight);
-        return measure(
-          REQUESTS_PER_RUN,
-          concurrency,
-          call(() => flight),
-        );
-      };
-      const [rawStats, grpcStats] = await bestOf(onNewFlight(hot.raw, raw), onNewFlight(hot.grpc, viaGrpc));
-      report(concurrency, rawStats, grpcStats, await oversoldSeats(pool, [...hot.raw, ...hot.grpc]), TARGETS[concurrency]);
-      const perCommit = async (ids: string[]) => fmt((await Promise.all(ids.map((id) => bookingsPerCommit(pool, id)))).reduce((a, b) => a + b) / ids.length, 1);
-      console.log(`bookings per commit on the hot flight: raw ${await perCommit(hot.raw)}, gRPC ${await perCommit(hot.grpc)}`);
+        s.flights = [...s.flights, flight];
+        return () => flight;
+      });
+      await report(pool, concurrency, sides.raw, sides.grpc, TARGETS[concurrency]);
+      const perCommit = async (s: Side) =>
+        fmt((await Promise.all(s.flights.map((id) => bookingsPerCommit(pool, id)))).reduce((a, b) => a + b) / s.flights.length, 1);
+      console.log(`bookings per commit on the hot flight: raw ${await perCommit(sides.raw)}, gRPC ${await perCommit(sides.grpc)}`);
     }
 
     console.log(`\n== BookFlight spread over ${SPREAD_FLIGHTS.toLocaleString("en")} flights (no contention)`);
     const spread = await Promise.all(Array.from({ length: SPREAD_FLIGHTS }, () => newFlight()));
     for (const concurrency of LEVELS) {
-      const [rawStats, grpcStats] = await bestOf(
-        () =>
-          measure(
-            REQUESTS_PER_RUN,
-            concurrency,
-            raw((i) => spread[i % SPREAD_FLIGHTS]),
-          ),
-        () =>
-          measure(
-            REQUESTS_PER_RUN,
-            concurrency,
-            viaGrpc((i) => spread[(i + 7) % SPREAD_FLIGHTS]),
-          ),
-      );
-      report(concurrency, rawStats, grpcStats, await oversoldSeats(pool, spread), undefined);
+      const sides = await duel(concurrency, async (s, chunk) => {
+        s.flights = spread;
+        return (i) => spread[(chunk * PER_CHUNK + i) % SPREAD_FLIGHTS];
+      });
+      await report(pool, concurrency, sides.raw, sides.grpc, undefined);
     }
   } finally {
+    load.close();
     await admin.close();
     await pool.end();
     await service.stop();
@@ -134,22 +149,19 @@ export async function runFlightsBench(): Promise<void> {
   }
 }
 
-/** Runs `a` and `b` alternately ROUNDS times; the run with the best throughput of each. */
-async function bestOf(a: () => Promise<RunStats>, b: () => Promise<RunStats>): Promise<[RunStats, RunStats]> {
-  const runs: [RunStats[], RunStats[]] = [[], []];
-  for (let round = 0; round < ROUNDS; round++) {
-    runs[0].push(await a());
-    runs[1].push(await b());
-  }
-  const best = (xs: RunStats[]) => xs.reduce((x, y) => (y.perSecond > x.perSecond ? y : x));
-  return [best(runs[0]), best(runs[1])];
-}
-
-function report(concurrency: number, raw: RunStats, viaGrpc: RunStats, oversold: number, target: number | undefined) {
-  console.log(line(`raw SQL, ${concurrency} clients`, raw));
-  console.log(line(`gRPC BookFlight, ${concurrency} clients`, viaGrpc));
+/** Prints one figure: throughput, latency, the ratio, oversold seats and CPU per booking of both sides. */
+async function report(pool: pg.Pool, concurrency: number, raw: Side, viaGrpc: Side, target: number | undefined) {
+  const [rawStats, grpcStats] = [combineRuns(raw.runs), combineRuns(viaGrpc.runs)];
+  const oversold = await oversoldSeats(pool, [...new Set([...raw.flights, ...viaGrpc.flights])]);
+  const perBooking = (c: CpuMs): CpuMs => ({ service: c.service / PER_LEVEL, postgres: c.postgres / PER_LEVEL, client: c.client / PER_LEVEL });
+  const total = (c: CpuMs) => c.service + c.postgres + c.client;
+  console.log(line(`raw SQL, ${concurrency} clients`, rawStats));
+  console.log(line(`gRPC BookFlight, ${concurrency} clients`, grpcStats));
   const goal = target === undefined ? "" : ` (target >= ${fmt(target, 1)})`;
-  console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(viaGrpc.perSecond / raw.perSecond, 2)}${goal}   oversold: ${oversold}`);
+  console.log(`ratio gRPC/raw throughput at ${concurrency} clients: ${fmt(grpcStats.perSecond / rawStats.perSecond, 2)}${goal}   oversold: ${oversold}`);
+  console.log(`CPU ms per booking, raw SQL:  ${cpuLine(perBooking(raw.cpu), false)}`);
+  console.log(`CPU ms per booking, gRPC:     ${cpuLine(perBooking(viaGrpc.cpu), true)}`);
+  console.log(`ratio of total CPU per booking raw/gRPC at ${concurrency} clients: ${fmt(total(raw.cpu) / total(viaGrpc.cpu), 2)}`);
 }
 
 /** Bookings per transaction on a flight: rows inserted by one transaction share its xmin. */

@@ -1,7 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { SeatDecision, SeatRequest } from "../../../app/flight/ports.js";
 import { DomainError } from "../../../domain/errors.js";
 import { databaseUnavailable, isDatabaseUnavailable, isPgError, PG } from "../pg-errors.js";
+import { preparedStatement } from "../prepared-statements.js";
 import type { Database } from "../schema.js";
 import { type AvailabilityColumns, type BookingColumns, toAvailability, toFlightBooking } from "./rows.js";
 
@@ -23,6 +24,16 @@ export interface SeatStatement {
   book(flightId: string, requests: readonly SeatRequest[]): Promise<SeatDecision[]>;
 }
 
+/**
+ * The one call, as fixed text: compiled once here rather than by Kysely per batch, and prepared
+ * once per connection (Postgres parses and plans it the first time only). Request i is element
+ * i of every array; $9 is the lock timeout (see migrations/postgresql/0009_flight_coordinator.sql).
+ */
+const BOOK_FLIGHT_SEATS = preparedStatement(
+  "book_flight_seats",
+  "select * from book_flight_seats($1::uuid, $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::integer[], $7::integer[], $8::integer[], $9)",
+);
+
 /** How long a refused FLIGHT_BUSY caller should wait before retrying. */
 export const FLIGHT_BUSY_RETRY_MS = 1_000;
 
@@ -36,17 +47,19 @@ export function createSeatStatement(db: Kysely<Database>, opts: { lockTimeoutMs:
     async book(flightId, requests) {
       if (requests.length === 0) return [];
       try {
-        const { rows } = await sql<OutcomeRow>`
-          select * from book_flight_seats(
-            ${flightId}::uuid,
-            ${requests.map((r) => r.bookingId)}::uuid[],
-            ${requests.map((r) => r.userId)}::uuid[],
-            ${requests.map((r) => r.userName)}::text[],
-            ${requests.map((r) => r.requestId ?? null)}::uuid[],
-            ${requests.map((r) => r.seats.window)}::integer[],
-            ${requests.map((r) => r.seats.aisle)}::integer[],
-            ${requests.map((r) => r.seats.middle)}::integer[],
-            ${lockTimeout})`.execute(db);
+        const { rows } = await db.executeQuery<OutcomeRow>(
+          CompiledQuery.raw(BOOK_FLIGHT_SEATS, [
+            flightId,
+            requests.map((r) => r.bookingId),
+            requests.map((r) => r.userId),
+            requests.map((r) => r.userName),
+            requests.map((r) => r.requestId ?? null),
+            requests.map((r) => r.seats.window),
+            requests.map((r) => r.seats.aisle),
+            requests.map((r) => r.seats.middle),
+            lockTimeout,
+          ]),
+        );
         if (rows.length !== requests.length) throw new Error(`book_flight_seats answered ${rows.length} rows for ${requests.length} requests`);
         return rows.map((row) => toDecision(flightId, row));
       } catch (e) {
