@@ -9,7 +9,7 @@ import { holdBookingWrites } from "../internal/testkit/booking-writes-lock.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase, withAdmin, withDatabase } from "../internal/testkit/postgres.js";
 import { type ServiceProcess, startServiceProcess } from "../internal/testkit/service-process.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 // The service connects as a role of its own without superuser rights, as in production: only
 // then do PostgreSQL's per-role limits (CONNECTION LIMIT) apply to it. The test, as superuser,

@@ -9,7 +9,7 @@ import { advisoryLockWaiters, holdBookingWrites } from "../internal/testkit/book
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { withAdmin } from "../internal/testkit/postgres.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 // Two pooled connections, so a test can use them all up.
 const sut = useServiceProcess({ PG_POOL_MAX: "2" });

@@ -8,7 +8,7 @@ import { advisoryLockWaiters, holdBookingWrites } from "../internal/testkit/book
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../internal/testkit/postgres.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 let db: TestDatabase;
 

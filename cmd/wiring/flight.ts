@@ -11,7 +11,7 @@ import { createGetFlightBooking } from "../../internal/app/flight/get-flight-boo
 import { createListFlightBookings } from "../../internal/app/flight/list-flight-bookings.js";
 import { createSearchFlights } from "../../internal/app/flight/search-flights.js";
 import { createUpdateFlightStatus } from "../../internal/app/flight/update-flight-status.js";
-import type { Clock, IdGenerator, Logger } from "../../internal/app/ports.js";
+import type { Call, Clock, IdGenerator, Logger } from "../../internal/app/ports.js";
 import { createBatchingSeatCoordinator } from "../../internal/infra/postgres/flight/batching-seat-coordinator.js";
 import { createFlightRepositories } from "../../internal/infra/postgres/flight/repositories.js";
 import { createSeatStatement } from "../../internal/infra/postgres/flight/seat-statement.js";
@@ -59,12 +59,13 @@ export type FlightUseCases = ReturnType<typeof createFlightUseCases>;
  * never close a flight twice), at start-up first, so flights whose offer ended while the
  * service was down close at once. The job itself is a plain function; any trigger may call it.
  */
-export function createFlightExpiryScheduler(deps: { closeExpiredFlights: () => Promise<number>; intervalMs: number; log: Logger }) {
+export function createFlightExpiryScheduler(deps: { closeExpiredFlights: (call?: Call) => Promise<number>; intervalMs: number; log: Logger }) {
   return createIntervalScheduler({
     name: "flight-offer-expiry",
     intervalMs: deps.intervalMs,
-    task: async () => {
-      const closed = await deps.closeExpiredFlights();
+    // The scheduler's signal ends a run in progress at shutdown (its transaction rolls back).
+    task: async ({ signal }) => {
+      const closed = await deps.closeExpiredFlights({ signal });
       if (closed > 0) deps.log.info({ closed }, "closed flights whose offer ended");
     },
     log: deps.log,

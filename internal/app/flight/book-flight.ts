@@ -8,7 +8,7 @@ import {
   seatRequest,
 } from "../../domain/flight/flight-booking.js";
 import type { Principal } from "../../domain/identity/principal.js";
-import type { IdGenerator } from "../ports.js";
+import type { Call, IdGenerator } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
 import type { SeatCoordinator } from "./ports.js";
 
@@ -25,16 +25,19 @@ export interface BookFlightInput {
  * A refusal by the flight carries its availability (FAILED_PRECONDITION).
  */
 export function createBookFlight(deps: { seats: SeatCoordinator; ids: IdGenerator; maxSeatsPerBooking: number }) {
-  return async (principal: Principal, input: BookFlightInput): Promise<FlightBooking> => {
+  return async (principal: Principal, input: BookFlightInput, call?: Call): Promise<FlightBooking> => {
     const seats = seatRequest(input.seats, deps.maxSeatsPerBooking);
-    const decision = await deps.seats.book({
-      flightId: input.flightId,
-      bookingId: deps.ids(),
-      userId: principal.userId,
-      userName: principal.username,
-      requestId: input.requestId,
-      seats,
-    });
+    const decision = await deps.seats.book(
+      {
+        flightId: input.flightId,
+        bookingId: deps.ids(),
+        userId: principal.userId,
+        userName: principal.username,
+        requestId: input.requestId,
+        seats,
+      },
+      call,
+    );
     switch (decision.outcome) {
       case "confirmed":
       case "replayed":

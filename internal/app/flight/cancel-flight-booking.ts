@@ -2,7 +2,7 @@ import { cancelBooking, cancelReasonFor, mayAccess } from "../../domain/flight/c
 import { availabilityChanged, bookingCancelled, type FlightEvent, flightReopened } from "../../domain/flight/events.js";
 import type { FlightBooking } from "../../domain/flight/flight-booking.js";
 import type { Principal } from "../../domain/identity/principal.js";
-import type { Clock } from "../ports.js";
+import type { Call, Clock } from "../ports.js";
 import { bookingNotFound } from "./not-found.js";
 import type { FlightUnitOfWork } from "./ports.js";
 
@@ -12,7 +12,7 @@ import type { FlightUnitOfWork } from "./ports.js";
  * twice returns the cancelled booking.
  */
 export function createCancelFlightBooking(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (principal: Principal, id: string): Promise<FlightBooking> =>
+  return (principal: Principal, id: string, call?: Call): Promise<FlightBooking> =>
     deps.uow.run(async (tx) => {
       const current = await tx.bookings.get(id);
       if (!current || !mayAccess(principal, current)) throw bookingNotFound(id);
@@ -32,6 +32,6 @@ export function createCancelFlightBooking(deps: { uow: FlightUnitOfWork; clock: 
       if (change.reopened) events.push(flightReopened(change.flight));
       await tx.outbox.add(events);
       return cancelled;
-    });
+    }, call);
 }
 export type CancelFlightBooking = ReturnType<typeof createCancelFlightBooking>;

@@ -1,7 +1,7 @@
 import { bookingCancelled, flightCancelled } from "../../domain/flight/events.js";
 import { cancelFlight } from "../../domain/flight/cancellation.js";
 import type { Flight } from "../../domain/flight/flight.js";
-import type { Clock } from "../ports.js";
+import type { Call, Clock } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
 import type { FlightUnitOfWork } from "./ports.js";
 
@@ -12,7 +12,7 @@ import type { FlightUnitOfWork } from "./ports.js";
  * of bookings. Cancelling twice returns the cancelled flight and cancels nothing more.
  */
 export function createCancelFlight(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (flightId: string): Promise<{ flight: Flight; bookingsCancelled: number }> =>
+  return (flightId: string, call?: Call): Promise<{ flight: Flight; bookingsCancelled: number }> =>
     deps.uow.run(async (tx) => {
       const current = await tx.flights.lock(flightId);
       if (!current) throw flightNotFound(flightId);
@@ -23,6 +23,6 @@ export function createCancelFlight(deps: { uow: FlightUnitOfWork; clock: Clock }
       const bookings = await tx.bookings.cancelAllConfirmed(flight.id, "flight_cancelled", flight.updatedAt);
       await tx.outbox.add([...bookings.map((b) => bookingCancelled(b, flight, false)), flightCancelled(flight, bookings.length)]);
       return { flight, bookingsCancelled: bookings.length };
-    });
+    }, call);
 }
 export type CancelFlight = ReturnType<typeof createCancelFlight>;

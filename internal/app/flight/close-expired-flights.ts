@@ -1,4 +1,5 @@
 import { flightClosed } from "../../domain/flight/events.js";
+import type { Call } from "../ports.js";
 import type { FlightUnitOfWork } from "./ports.js";
 
 /** Flights closed per transaction: keeps each transaction (and its row locks) short. */
@@ -12,14 +13,14 @@ const CLOSE_BATCH = 500;
  * is closed by the first call after start. Returns how many it closed.
  */
 export function createCloseExpiredFlights(deps: { uow: FlightUnitOfWork }) {
-  return async (): Promise<number> => {
+  return async (call?: Call): Promise<number> => {
     let total = 0;
     for (;;) {
       const closed = await deps.uow.run(async (tx) => {
         const flights = await tx.flights.closeExpired(CLOSE_BATCH);
         await tx.outbox.add(flights.map(flightClosed));
         return flights.length;
-      });
+      }, call);
       total += closed;
       if (closed < CLOSE_BATCH) return total;
     }

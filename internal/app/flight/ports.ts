@@ -3,7 +3,7 @@ import type { FlightAvailability } from "../../domain/flight/availability.js";
 import type { Flight } from "../../domain/flight/flight.js";
 import type { FlightBooking, FlightBookingCancelReason, FlightBookingStatus } from "../../domain/flight/flight-booking.js";
 import type { SeatCounts } from "../../domain/flight/seat-class.js";
-import type { Page, PageRequest, UnitOfWork } from "../ports.js";
+import type { Call, Page, PageRequest, UnitOfWork } from "../ports.js";
 
 /** What SearchFlights filters on: a route, optionally a local departure date and bookable flights only. */
 export interface FlightSearch {
@@ -94,5 +94,9 @@ export type SeatDecision =
  * locked). The booking and its events commit with the seat change.
  */
 export interface SeatCoordinator {
-  book(request: SeatRequest): Promise<SeatDecision>;
+  /**
+   * Decides one request. `call.signal` withdraws a request still waiting for its turn; once its
+   * statement is sent (with others' requests), the decision stands whatever the caller does.
+   */
+  book(request: SeatRequest, call?: Call): Promise<SeatDecision>;
 }

@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import { flightClosed, flightStatusChanged } from "../../domain/flight/events.js";
 import type { Flight, OperationalStatus } from "../../domain/flight/flight.js";
 import { changeOperationalStatus } from "../../domain/flight/operational-status.js";
-import type { Clock } from "../ports.js";
+import type { Call, Clock } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
 import type { FlightUnitOfWork } from "./ports.js";
 
@@ -20,7 +20,7 @@ export interface StatusUpdate {
  * closes the offer.
  */
 export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (update: StatusUpdate): Promise<Flight> =>
+  return (update: StatusUpdate, call?: Call): Promise<Flight> =>
     deps.uow.run(async (tx) => {
       const current = await tx.flights.lock(update.flightId);
       if (!current) throw flightNotFound(update.flightId);
@@ -35,6 +35,6 @@ export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: C
       if (change.closedOffer) events.push(flightClosed(change.flight));
       await tx.outbox.add(events);
       return change.flight;
-    });
+    }, call);
 }
 export type UpdateFlightStatus = ReturnType<typeof createUpdateFlightStatus>;

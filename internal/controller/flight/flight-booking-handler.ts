@@ -24,17 +24,21 @@ export function createFlightBookingHandler(uc: {
 }): ServiceImpl<typeof FlightBookingService> {
   return {
     async bookFlight(req, ctx) {
-      const booking = await uc.bookFlight(requirePrincipal(ctx), {
-        flightId: req.flightId.toLowerCase(),
-        // protovalidate refuses undefined classes; the domain names anything it cannot take
-        seats: req.seats.map((s) => ({ seatClass: enumWord<string>(SeatClass, s.seatClass) ?? "unspecified", count: s.count })),
-        requestId: lower(req.requestId),
-      });
+      const booking = await uc.bookFlight(
+        requirePrincipal(ctx),
+        {
+          flightId: req.flightId.toLowerCase(),
+          // protovalidate refuses undefined classes; the domain names anything it cannot take
+          seats: req.seats.map((s) => ({ seatClass: enumWord<string>(SeatClass, s.seatClass) ?? "unspecified", count: s.count })),
+          requestId: lower(req.requestId),
+        },
+        { signal: ctx.signal },
+      );
       return { booking: flightBookingToProto(booking) };
     },
 
     async getFlightBooking(req, ctx) {
-      return { booking: flightBookingToProto(await uc.getFlightBooking(requirePrincipal(ctx), req.bookingId.toLowerCase())) };
+      return { booking: flightBookingToProto(await uc.getFlightBooking(requirePrincipal(ctx), req.bookingId.toLowerCase(), { signal: ctx.signal })) };
     },
 
     async listFlightBookings(req, ctx) {
@@ -42,12 +46,12 @@ export function createFlightBookingHandler(uc: {
       const filter = { flightId: lower(req.flightId), userId: lower(req.userId), status: enumWord<DomainStatus>(FlightBookingStatus, req.status) };
       // The caller is part of the scope: a token from one user's walk is no good for another's.
       const scope = JSON.stringify(["flight-bookings", principal.userId, filter]);
-      const page = await uc.listFlightBookings(principal, filter, pageRequest(uc.pageTokens, req, scope));
+      const page = await uc.listFlightBookings(principal, filter, pageRequest(uc.pageTokens, req, scope), { signal: ctx.signal });
       return { bookings: page.items.map(flightBookingToProto), nextPageToken: nextPageToken(uc.pageTokens, page.nextCursor, scope) };
     },
 
     async cancelFlightBooking(req, ctx) {
-      return { booking: flightBookingToProto(await uc.cancelFlightBooking(requirePrincipal(ctx), req.bookingId.toLowerCase())) };
+      return { booking: flightBookingToProto(await uc.cancelFlightBooking(requirePrincipal(ctx), req.bookingId.toLowerCase(), { signal: ctx.signal })) };
     },
   };
 }

@@ -23,51 +23,57 @@ export function createFlightHandler(uc: {
   pageTokens: PageTokenCodec;
 }): ServiceImpl<typeof FlightService> {
   return {
-    async createFlight(req) {
+    async createFlight(req, ctx) {
       // protovalidate guarantees the required messages, defined classes named once, and ranges.
       const capacity: Record<DomainSeatClass, number> = { ...NO_SEATS };
       for (const s of req.seats) capacity[enumWord<DomainSeatClass>(SeatClass, s.seatClass) as DomainSeatClass] = s.capacity;
       const duration = req.offerDuration;
-      const flight = await uc.createFlight({
-        code: req.flightCode,
-        airline: req.airline,
-        aircraftType: req.aircraftType,
-        origin: req.origin,
-        destination: req.destination,
-        originTimeZone: req.originTimeZone,
-        departureTime: req.departureTime ? timestampDate(req.departureTime) : new Date(Number.NaN),
-        arrivalTime: req.arrivalTime ? timestampDate(req.arrivalTime) : new Date(Number.NaN),
-        capacity: capacity as SeatCounts,
-        price: { currency: req.price?.currencyCode ?? "", amountMinor: Number(req.price?.amountMinor ?? 0n) },
-        offerDurationMs: duration ? Number(duration.seconds) * 1000 + duration.nanos / 1e6 : 0,
-      });
+      const flight = await uc.createFlight(
+        {
+          code: req.flightCode,
+          airline: req.airline,
+          aircraftType: req.aircraftType,
+          origin: req.origin,
+          destination: req.destination,
+          originTimeZone: req.originTimeZone,
+          departureTime: req.departureTime ? timestampDate(req.departureTime) : new Date(Number.NaN),
+          arrivalTime: req.arrivalTime ? timestampDate(req.arrivalTime) : new Date(Number.NaN),
+          capacity: capacity as SeatCounts,
+          price: { currency: req.price?.currencyCode ?? "", amountMinor: Number(req.price?.amountMinor ?? 0n) },
+          offerDurationMs: duration ? Number(duration.seconds) * 1000 + duration.nanos / 1e6 : 0,
+        },
+        { signal: ctx.signal },
+      );
       return { flight: flightToProto(flight) };
     },
 
-    async getFlight(req) {
-      return { flight: flightToProto(await uc.getFlight(req.flightId.toLowerCase())) };
+    async getFlight(req, ctx) {
+      return { flight: flightToProto(await uc.getFlight(req.flightId.toLowerCase(), { signal: ctx.signal })) };
     },
 
-    async searchFlights(req) {
+    async searchFlights(req, ctx) {
       const dates = optionalDates({ departure_date: req.departureDate });
       const filter = { origin: req.origin, destination: req.destination, departureDate: dates.departure_date, onlyBookable: req.onlyBookable };
       const scope = JSON.stringify(["flights", filter]);
-      const page = await uc.searchFlights(filter, pageRequest(uc.pageTokens, req, scope));
+      const page = await uc.searchFlights(filter, pageRequest(uc.pageTokens, req, scope), { signal: ctx.signal });
       return { flights: page.items.map(flightToProto), nextPageToken: nextPageToken(uc.pageTokens, page.nextCursor, scope) };
     },
 
-    async updateFlightStatus(req) {
-      const flight = await uc.updateFlightStatus({
-        flightId: req.flightId.toLowerCase(),
-        operationalStatus: enumWord<DomainStatus>(OperationalStatus, req.operationalStatus) as DomainStatus,
-        estimatedDepartureTime: req.estimatedDepartureTime && timestampDate(req.estimatedDepartureTime),
-        expectedVersion: req.expectedVersion === undefined ? undefined : Number(req.expectedVersion),
-      });
+    async updateFlightStatus(req, ctx) {
+      const flight = await uc.updateFlightStatus(
+        {
+          flightId: req.flightId.toLowerCase(),
+          operationalStatus: enumWord<DomainStatus>(OperationalStatus, req.operationalStatus) as DomainStatus,
+          estimatedDepartureTime: req.estimatedDepartureTime && timestampDate(req.estimatedDepartureTime),
+          expectedVersion: req.expectedVersion === undefined ? undefined : Number(req.expectedVersion),
+        },
+        { signal: ctx.signal },
+      );
       return { flight: flightToProto(flight) };
     },
 
-    async cancelFlight(req) {
-      const { flight, bookingsCancelled } = await uc.cancelFlight(req.flightId.toLowerCase());
+    async cancelFlight(req, ctx) {
+      const { flight, bookingsCancelled } = await uc.cancelFlight(req.flightId.toLowerCase(), { signal: ctx.signal });
       return { flight: flightToProto(flight), bookingsCancelled };
     },
   };

@@ -27,8 +27,11 @@ export function encodeSeqCursor(seq: string): string {
   return seq;
 }
 
-/** The seq in a cursor; anything but a decimal bigint is INVALID_ARGUMENT page_token. */
+/** An identity column is a bigint: 1 to 2^63 - 1. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** The seq in a cursor; anything but a positive bigint is INVALID_ARGUMENT page_token. */
 export function decodeSeqCursor(cursor: string): string {
-  if (!/^\d{1,19}$/.test(cursor)) throw invalidCursor();
+  if (!/^[1-9]\d{0,18}$/.test(cursor) || BigInt(cursor) > MAX_BIGINT) throw invalidCursor();
   return cursor;
 }

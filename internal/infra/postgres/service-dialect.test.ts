@@ -5,7 +5,7 @@ import pg from "pg";
 import { DomainError } from "../../domain/errors.js";
 import { advisoryLockWaiters } from "../../testkit/booking-writes-lock.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../testkit/postgres.js";
-import { waitUntil } from "../../testkit/spacex-sync.js";
+import { waitUntil } from "../../testkit/wait-until.js";
 import { type DatabaseHandle, openDatabase } from "./db.js";
 import type { Database } from "./schema.js";
 import { createUnitOfWork } from "./unit-of-work.js";

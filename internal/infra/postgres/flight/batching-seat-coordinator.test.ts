@@ -130,4 +130,22 @@ describe("the batching coordinator", () => {
     );
     assert.equal((await seatLedger(db.handle.db, flight.id)).sold, 3);
   });
+
+  it("lets a caller that goes away withdraw a request still waiting; a request already sent stands", async () => {
+    const coordinator = createBatchingSeatCoordinator({ statement: createSeatStatement(db.handle.db, { lockTimeoutMs: 10_000 }), maxBatch: 16, maxQueue: 100 });
+    const flight = await newFlight(10);
+    const lock = await holdRow(flight.id);
+    const sent = new AbortController();
+    const first = coordinator.book(request(flight.id), { signal: sent.signal });
+    await waitingOnLock();
+    const waiting = new AbortController();
+    const withdrawn = coordinator.book(request(flight.id), { signal: waiting.signal });
+    const kept = coordinator.book(request(flight.id));
+    waiting.abort(new Error("the client went away"));
+    sent.abort(new Error("the client went away too"));
+    await assert.rejects(withdrawn, /the client went away/);
+    await lock.release();
+    assert.deepEqual([(await first).outcome, (await kept).outcome], ["confirmed", "confirmed"], "the sent request's decision stands");
+    assert.equal((await seatLedger(db.handle.db, flight.id)).sold, 2, "the withdrawn request took no seat");
+  });
 });

@@ -74,7 +74,9 @@ export function createBatchingSeatCoordinator(opts: { statement: SeatStatement; 
   };
 
   return {
-    book(request) {
+    book(request, call) {
+      const signal = call?.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
       let lane = lanes.get(request.flightId);
       const idle = lane === undefined;
       if (!lane) {
@@ -88,7 +90,30 @@ export function createBatchingSeatCoordinator(opts: { statement: SeatStatement; 
           }),
         );
       }
-      const decided = new Promise<SeatDecision>((resolve, reject) => lane.queue.push({ request, resolve, reject }));
+      const queue = lane.queue;
+      const decided = new Promise<SeatDecision>((resolve, reject) => {
+        // A caller that goes away while its request still waits takes it back; once the request
+        // is in a statement with others, its decision stands (and commits) whatever the caller does.
+        const withdraw = () => {
+          const at = queue.indexOf(waiting);
+          if (at < 0) return;
+          queue.splice(at, 1);
+          reject(signal?.reason);
+        };
+        const waiting: Waiting = {
+          request,
+          resolve: (decision) => {
+            signal?.removeEventListener("abort", withdraw);
+            resolve(decision);
+          },
+          reject: (error) => {
+            signal?.removeEventListener("abort", withdraw);
+            reject(error);
+          },
+        };
+        queue.push(waiting);
+        signal?.addEventListener("abort", withdraw, { once: true });
+      });
       if (idle) void drain(request.flightId, lane);
       return decided;
     },

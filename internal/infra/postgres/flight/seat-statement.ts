@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { SeatDecision, SeatRequest } from "../../../app/flight/ports.js";
 import { DomainError } from "../../../domain/errors.js";
-import { databaseUnavailable, isDatabaseUnavailable, isPgError, PG } from "../pg-errors.js";
+import { isPgError, PG } from "../pg-errors.js";
 import { preparedStatement } from "../prepared-statements.js";
 import type { Database } from "../schema.js";
 import { type AvailabilityColumns, type BookingColumns, toAvailability, toFlightBooking } from "./rows.js";
@@ -85,7 +85,8 @@ function toDecision(flightId: string, row: OutcomeRow): SeatDecision {
 }
 
 /**
- * Driver errors in the domain's words. A lock wait past the timeout means the flight is too
+ * The statement's own errors in the domain's words (database faults arrive already as
+ * "unavailable" from the service's driver). A lock wait past the timeout means the flight is too
  * busy right now: UNAVAILABLE with a retry delay, never INTERNAL. A booking for a user the
  * database does not know (a token outliving its user) is UNAUTHENTICATED.
  */
@@ -99,5 +100,5 @@ function translate(e: unknown): unknown {
   if (isPgError(e, PG.foreignKeyViolation) && e.constraint === "flight_bookings_user_id_fkey") {
     return new DomainError("unauthenticated", "USER_UNKNOWN", "the token's user does not exist", { cause: e });
   }
-  return isDatabaseUnavailable(e) ? databaseUnavailable(e) : e;
+  return e;
 }

@@ -8,7 +8,7 @@ import type { CalendarDate } from "../../../domain/calendar-date.js";
 import { advisoryLockWaiters, holdBookingWrites } from "../../../testkit/booking-writes-lock.js";
 import { PADS, rowCounts } from "../../../testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../../../testkit/postgres.js";
-import { waitUntil } from "../../../testkit/spacex-sync.js";
+import { waitUntil } from "../../../testkit/wait-until.js";
 import { type DatabaseHandle, openDatabase } from "../db.js";
 import { createBooker } from "./booker.js";
 
