@@ -22,8 +22,8 @@ let replicas: ServiceProcess[] = [];
 before(async () => {
   db = await createTestDatabase();
   handle = openDatabase({ dsn: db.dsn, poolMax: 3 });
-  // Three replicas on one database, each running the offer expiry job every 200 ms.
-  replicas = await Promise.all([1, 2, 3].map(() => startServiceProcess({ dsn: db.dsn, env: { FLIGHT_EXPIRY_INTERVAL: "200ms" } })));
+  // Three replicas on one database, each running the offer expiry job every second.
+  replicas = await Promise.all([1, 2, 3].map(() => startServiceProcess({ dsn: db.dsn, env: { FLIGHT_EXPIRY_CRON: "* * * * * *" } })));
 });
 after(async () => {
   await Promise.all(replicas.map((r) => r.stop()));
@@ -105,8 +105,8 @@ describe("flights on several replicas", () => {
       async () => (await sql<{ ended: boolean }>`select clock_timestamp() >= ${flight.offerExpiresAt}::timestamptz as ended`.execute(handle.db)).rows[0].ended,
     );
     assert.equal((await uc.getFlight(flight.id)).status, "open", "nothing closed it while stopped");
-    // An hour between ticks: only the tick at start-up can close it within the wait below.
-    replicas = [await startServiceProcess({ dsn: db.dsn, env: { FLIGHT_EXPIRY_INTERVAL: "1h" } })];
+    // A yearly schedule: only the run at start-up can close it within the wait below.
+    replicas = [await startServiceProcess({ dsn: db.dsn, env: { FLIGHT_EXPIRY_CRON: "0 0 1 1 *" } })];
     await waitUntil("the restarted service closed the flight", async () => (await uc.getFlight(flight.id)).status === "closed");
     const ledger = await seatLedger(handle.db, flight.id);
     assert.deepEqual([ledger.close_reason, ledger.closed_events], ["offer_expired", 1]);

@@ -12,6 +12,7 @@ import type { Principal } from "../internal/domain/identity/principal.js";
 import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { createFlightJson, flightPlan, flightRowCounts, insertUser } from "../internal/testkit/flight-fixtures.js";
+import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const sut = useServiceProcess({ MAX_SEATS_PER_BOOKING: "4" });
@@ -123,6 +124,20 @@ describe("flights over REST, gRPC and Connect", () => {
     const anyones = await rest("GET", `/v1/flight-bookings?userId=${as.bob.principal.userId}`, undefined, as.ada.headers);
     assert.equal(anyones.status, 403, "a user cannot list another user's bookings");
     assert.equal((await rest("GET", `/v1/flight-bookings?userId=${as.bob.principal.userId}`, undefined, as.operator.headers)).status, 200);
+  });
+
+  it("counts BookFlight answers by result in spacet_flight_bookings_total", async () => {
+    const results = async () => {
+      const samples = await scrape(sut.service.httpUrl);
+      return (result: string) => sampleValue(samples, "spacet_flight_bookings_total", { result }) ?? 0;
+    };
+    const before = await results();
+    const flightId = await newFlight({ window: 1 });
+    const book = () => rest("POST", `/v1/flights/${flightId}/bookings`, { seats: [{ seatClass: "window", count: 1 }] }, as.ada.headers);
+    assert.equal((await book()).status, 200);
+    assert.equal((await book()).status, 400);
+    const after = await results();
+    assert.deepEqual([after("confirmed") - before("confirmed"), after("flight_closed") - before("flight_closed")], [1, 1]);
   });
 
   for (const face of ["gRPC", "Connect", "REST"] as const) {

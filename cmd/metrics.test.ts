@@ -9,7 +9,7 @@ import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { type Sample, sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
 import { rawGrpcCall } from "../internal/testkit/raw-grpc-call.js";
 import { useServiceWithSpacexFixtures } from "../internal/testkit/service-under-test.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 // The real server (its own database, the relay off so events wait in the outbox) syncing with
 // the SpaceX fixture server at start-up; /metrics read as Prometheus reads it.

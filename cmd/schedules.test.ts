@@ -4,7 +4,7 @@ import { TEST_JWT_SECRET } from "../internal/testkit/auth.js";
 import { spawnScript } from "../internal/testkit/processes.js";
 import { type Sample, sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
 import { useServiceWithSpacexFixtures } from "../internal/testkit/service-under-test.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 
 // The real server with its recurring jobs on cron expressions with a seconds field, so a test
 // sees several slots pass in a few seconds: the launch sync is checked every second and due

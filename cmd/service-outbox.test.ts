@@ -10,7 +10,7 @@ import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { createTestDatabase, type TestDatabase, toleratingDrop } from "../internal/testkit/postgres.js";
 import { spawnScript } from "../internal/testkit/processes.js";
 import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
-import { waitUntil } from "../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../internal/testkit/wait-until.js";
 import { startServiceProcess } from "../internal/testkit/service-process.js";
 
 let db: TestDatabase;

@@ -120,13 +120,18 @@ describe("config", () => {
   });
 
   describe("schedules", () => {
-    it("defaults to checking the sync every 5 minutes, the pads hourly and cleaning the outbox every minute", () => {
-      assert.deepEqual(loadConfig({ env: {} }).schedules, { sync: "*/5 * * * *", launchpads: "0 * * * *", outboxCleanup: "* * * * *" });
+    it("defaults to checking the sync every 5 minutes, the pads hourly, cleaning the outbox and closing expired offers every minute", () => {
+      assert.deepEqual(loadConfig({ env: {} }).schedules, {
+        sync: "*/5 * * * *",
+        launchpads: "0 * * * *",
+        outboxCleanup: "* * * * *",
+        flightExpiry: "* * * * *",
+      });
     });
 
     it("takes cron expressions from the environment, with an optional seconds field", () => {
       const { schedules } = loadConfig({ env: { SYNC_CRON: "*/1 * * * *", LAUNCHPADS_CRON: "30 3 * * MON", OUTBOX_CLEANUP_CRON: " */10 * * * * * " } });
-      assert.deepEqual(schedules, { sync: "*/1 * * * *", launchpads: "30 3 * * MON", outboxCleanup: "*/10 * * * * *" });
+      assert.deepEqual(schedules, { sync: "*/1 * * * *", launchpads: "30 3 * * MON", outboxCleanup: "*/10 * * * * *", flightExpiry: "* * * * *" });
     });
 
     it("names each invalid expression and what is wrong with it, among the other problems", () => {
@@ -239,9 +244,10 @@ describe("config", () => {
   });
 
   describe("flights", () => {
-    it("defaults to 9 seats per booking, batches of 64, 500 waiting per flight, a 2 s lock wait, expiry every 30 s, topic flights", () => {
+    it("defaults to 9 seats per booking, batches of 64, 500 waiting per flight, a 2 s lock wait, expiry every minute, topic flights", () => {
       const c = loadConfig({ env: {} });
-      assert.deepEqual(c.flights, { maxSeatsPerBooking: 9, bookingBatchMax: 64, bookingQueueMax: 500, bookingLockTimeoutMs: 2_000, expiryIntervalMs: 30_000 });
+      assert.deepEqual(c.flights, { maxSeatsPerBooking: 9, bookingBatchMax: 64, bookingQueueMax: 500, bookingLockTimeoutMs: 2_000 });
+      assert.equal(c.schedules.flightExpiry, "* * * * *");
       assert.equal(c.pubsub.flightsTopic, "flights");
     });
 
@@ -252,20 +258,22 @@ describe("config", () => {
           FLIGHT_BOOKING_BATCH_MAX: "8",
           FLIGHT_BOOKING_QUEUE_MAX: "50",
           FLIGHT_BOOKING_LOCK_TIMEOUT: "500ms",
-          FLIGHT_EXPIRY_INTERVAL: "5s",
+          FLIGHT_EXPIRY_CRON: "*/5 * * * * *",
           PUBSUB_FLIGHTS_TOPIC: "air",
         },
       });
       assert.deepEqual(
-        [c.flights, c.pubsub.flightsTopic],
-        [{ maxSeatsPerBooking: 4, bookingBatchMax: 8, bookingQueueMax: 50, bookingLockTimeoutMs: 500, expiryIntervalMs: 5_000 }, "air"],
+        [c.flights, c.schedules.flightExpiry, c.pubsub.flightsTopic],
+        [{ maxSeatsPerBooking: 4, bookingBatchMax: 8, bookingQueueMax: 50, bookingLockTimeoutMs: 500 }, "*/5 * * * * *", "air"],
       );
       try {
-        loadConfig({ env: { MAX_SEATS_PER_BOOKING: "0", FLIGHT_BOOKING_BATCH_MAX: "x", FLIGHT_BOOKING_LOCK_TIMEOUT: "soon" } });
+        loadConfig({
+          env: { MAX_SEATS_PER_BOOKING: "0", FLIGHT_BOOKING_BATCH_MAX: "x", FLIGHT_BOOKING_LOCK_TIMEOUT: "soon", FLIGHT_EXPIRY_CRON: "61 * * * *" },
+        });
         assert.fail("expected ConfigError");
       } catch (e) {
         assert.ok(e instanceof ConfigError);
-        for (const key of ["MAX_SEATS_PER_BOOKING", "FLIGHT_BOOKING_BATCH_MAX", "FLIGHT_BOOKING_LOCK_TIMEOUT"]) {
+        for (const key of ["MAX_SEATS_PER_BOOKING", "FLIGHT_BOOKING_BATCH_MAX", "FLIGHT_BOOKING_LOCK_TIMEOUT", "FLIGHT_EXPIRY_CRON"]) {
           assert.ok(
             e.problems.some((p) => p.startsWith(key)),
             `${key}: ${e.message}`,

@@ -38,8 +38,6 @@ export interface Config {
     readonly bookingQueueMax: number;
     /** Longest wait for a flight's row lock before FLIGHT_BUSY. */
     readonly bookingLockTimeoutMs: number;
-    /** How often every replica closes flights whose offer ended. */
-    readonly expiryIntervalMs: number;
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
   readonly shutdown: { readonly graceMs: number };
@@ -54,6 +52,8 @@ export interface Config {
     readonly launchpads: string;
     /** OUTBOX_CLEANUP_CRON: delete published outbox events older than NOTIFICATIONS_RETENTION. */
     readonly outboxCleanup: string;
+    /** FLIGHT_EXPIRY_CRON: close the open flights whose offer ended. */
+    readonly flightExpiry: string;
   };
   readonly auth: {
     /** HMAC key for bearer tokens; undefined only on the embedded default (the server then generates one). */
@@ -285,7 +285,6 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       bookingBatchMax: int("flights.booking_batch_max", "FLIGHT_BOOKING_BATCH_MAX", 64, 1, 1000),
       bookingQueueMax: int("flights.booking_queue_max", "FLIGHT_BOOKING_QUEUE_MAX", 500, 1, 100_000),
       bookingLockTimeoutMs: duration("flights.booking_lock_timeout", "FLIGHT_BOOKING_LOCK_TIMEOUT", "2s"),
-      expiryIntervalMs: duration("flights.expiry_interval", "FLIGHT_EXPIRY_INTERVAL", "30s"),
     },
     notifications: {
       intervalMs: duration("notifications.interval", "NOTIFICATIONS_INTERVAL", "30s"),
@@ -297,6 +296,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       sync: cron("schedules.sync", "SYNC_CRON", "*/5 * * * *"),
       launchpads: cron("schedules.launchpads", "LAUNCHPADS_CRON", "0 * * * *"),
       outboxCleanup: cron("schedules.outbox_cleanup", "OUTBOX_CLEANUP_CRON", "* * * * *"),
+      flightExpiry: cron("schedules.flight_expiry", "FLIGHT_EXPIRY_CRON", "* * * * *"),
     },
     auth: {
       jwtSecret,

@@ -11,13 +11,15 @@ import { createGetFlightBooking } from "../../internal/app/flight/get-flight-boo
 import { createListFlightBookings } from "../../internal/app/flight/list-flight-bookings.js";
 import { createSearchFlights } from "../../internal/app/flight/search-flights.js";
 import { createUpdateFlightStatus } from "../../internal/app/flight/update-flight-status.js";
-import type { Call, Clock, IdGenerator, Logger } from "../../internal/app/ports.js";
+import { countResults } from "../../internal/app/count-results.js";
+import type { Logger } from "pino";
+import type { Call, Clock, CounterMetric, IdGenerator } from "../../internal/app/ports.js";
 import { createBatchingSeatCoordinator } from "../../internal/infra/postgres/flight/batching-seat-coordinator.js";
 import { createFlightRepositories } from "../../internal/infra/postgres/flight/repositories.js";
 import { createSeatStatement } from "../../internal/infra/postgres/flight/seat-statement.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createUnitOfWork } from "../../internal/infra/postgres/unit-of-work.js";
-import { createIntervalScheduler } from "../../internal/infra/scheduler/interval-scheduler.js";
+import type { CronJob } from "../../internal/infra/scheduler/cron-scheduler.js";
 import { outboxWriter } from "./outbox.js";
 
 /** The settings the flight context reads. */
@@ -27,9 +29,16 @@ export type FlightSettings = Config["flights"];
  * The flight context's use cases, wired to Postgres: the unit of work for flights and their
  * bookings, and the coordinator (book_flight_seats) behind per-flight batching. Shared by the
  * server, the tests and the bench. The clock must be the real one wherever bookings are made:
- * the coordinator judges offer windows by the database clock.
+ * the coordinator judges offer windows by the database clock. `bookings` counts BookFlight's
+ * answers by result (spacet_flight_bookings_total).
  */
-export function createFlightUseCases(deps: { db: Kysely<Database>; settings: FlightSettings; clock?: Clock; ids?: IdGenerator }) {
+export function createFlightUseCases(deps: {
+  db: Kysely<Database>;
+  settings: FlightSettings;
+  clock?: Clock;
+  ids?: IdGenerator;
+  bookings?: CounterMetric<"result">;
+}) {
   const clock = deps.clock ?? (() => new Date());
   const ids = deps.ids ?? randomUUID;
   const { settings } = deps;
@@ -39,13 +48,14 @@ export function createFlightUseCases(deps: { db: Kysely<Database>; settings: Fli
     maxBatch: settings.bookingBatchMax,
     maxQueue: settings.bookingQueueMax,
   });
+  const bookFlight = createBookFlight({ seats, ids, maxSeatsPerBooking: settings.maxSeatsPerBooking });
   return {
     createFlight: createCreateFlight({ uow, clock, ids }),
     getFlight: createGetFlight({ uow }),
     searchFlights: createSearchFlights({ uow }),
     updateFlightStatus: createUpdateFlightStatus({ uow, clock }),
     cancelFlight: createCancelFlight({ uow, clock }),
-    bookFlight: createBookFlight({ seats, ids, maxSeatsPerBooking: settings.maxSeatsPerBooking }),
+    bookFlight: deps.bookings ? countResults(bookFlight, deps.bookings, "confirmed") : bookFlight,
     getFlightBooking: createGetFlightBooking({ uow }),
     listFlightBookings: createListFlightBookings({ uow }),
     cancelFlightBooking: createCancelFlightBooking({ uow, clock }),
@@ -55,19 +65,20 @@ export function createFlightUseCases(deps: { db: Kysely<Database>; settings: Fli
 export type FlightUseCases = ReturnType<typeof createFlightUseCases>;
 
 /**
- * The offer expiry job on a timer: every replica runs it (the update is conditional, so they
- * never close a flight twice), at start-up first, so flights whose offer ended while the
- * service was down close at once. The job itself is a plain function; any trigger may call it.
+ * The offer expiry as a recurring job (FLIGHT_EXPIRY_CRON): every replica runs it (the update is
+ * conditional, so no flight is closed twice), and once at start, so flights whose offer ended
+ * while no replica ran close at once. The job itself is a plain use case; this only triggers it.
  */
-export function createFlightExpiryScheduler(deps: { closeExpiredFlights: (call?: Call) => Promise<number>; intervalMs: number; log: Logger }) {
-  return createIntervalScheduler({
+export function flightExpiryJob(deps: { closeExpiredFlights: (call?: Call) => Promise<number>; cron: string; log: Logger }): CronJob {
+  const log = deps.log.child({ component: "flight-expiry" });
+  return {
     name: "flight-offer-expiry",
-    intervalMs: deps.intervalMs,
+    cron: deps.cron,
+    runAtStart: true,
     // The scheduler's signal ends a run in progress at shutdown (its transaction rolls back).
-    task: async ({ signal }) => {
+    run: async ({ signal }) => {
       const closed = await deps.closeExpiredFlights({ signal });
-      if (closed > 0) deps.log.info({ closed }, "closed flights whose offer ended");
+      if (closed > 0) log.info({ closed }, "closed flights whose offer ended");
     },
-    log: deps.log,
-  });
+  };
 }

@@ -9,7 +9,7 @@ import { Health, HealthCheckResponse_ServingStatus as S } from "../../gen/grpc/h
 import * as v1 from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { parsePrometheusText, sampleValue } from "../../internal/testkit/prometheus-text.js";
 import { rawGrpcCall } from "../../internal/testkit/raw-grpc-call.js";
-import { waitUntil } from "../../internal/testkit/spacex-sync.js";
+import { waitUntil } from "../../internal/testkit/wait-until.js";
 import { createConnectAdapter } from "../connect-adapter/index.js";
 import { registerReflection } from "../grpc-reflection/index.js";
 import { createServerMetrics } from "./server-metrics.js";

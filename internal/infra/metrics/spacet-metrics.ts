@@ -22,6 +22,12 @@ export function createSpacetMetrics(registry: Registry) {
       labelNames: ["result"],
       registers,
     }),
+    flightBookings: new Counter({
+      name: "spacet_flight_bookings_total",
+      help: "BookFlight answers by result: confirmed, the refusal's reason (insufficient_seats, flight_closed, flight_busy, ...), or error.",
+      labelNames: ["result"],
+      registers,
+    }),
     sync: {
       runs: new Counter({
         name: "spacet_sync_runs_total",
@@ -53,6 +59,7 @@ export function createSpacetMetrics(registry: Registry) {
   // Series that exist from the start read 0 instead of being absent, so rate() and alerts on
   // them work before the first occurrence.
   metrics.bookings.inc({ result: "created" }, 0);
+  metrics.flightBookings.inc({ result: "confirmed" }, 0);
   for (const job of SYNC_JOBS) for (const outcome of SYNC_OUTCOMES) metrics.sync.runs.inc({ job, outcome }, 0);
   for (const kind of ["booking", "launch"]) metrics.sync.cancellations.inc({ kind }, 0);
   return metrics;
