@@ -29,6 +29,9 @@ import { openDatabase } from "../internal/infra/postgres/db.js";
 import { migrate } from "../internal/infra/postgres/migrator.js";
 import { createCronScheduler } from "../internal/infra/scheduler/cron-scheduler.js";
 import { createFlightUseCases, flightExpiryJob } from "./wiring/flight.js";
+import { startFlightWatch } from "./wiring/flight-watch.js";
+import type { FlightWatch } from "../internal/app/flight/flight-watch.js";
+import { createFlightChangeNotifier } from "../internal/infra/postgres/flight/flight-change-notifier.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
@@ -110,8 +113,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     );
   };
 
-  const http = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
-  const grpc = createH2cServer(handler, { bodyTimeoutMs: config.http.bodyTimeoutMs });
+  // Watch streams stay open for hours: they get their own room above the request limit, so a
+  // replica full of watchers still answers everything else (WATCH_MAX_STREAMS caps them).
+  const limits = { bodyTimeoutMs: config.http.bodyTimeoutMs, maxActiveRequests: 1_000 + config.flights.watchMaxStreams };
+  const http = createH2cServer(handler, limits);
+  const grpc = createH2cServer(handler, limits);
   const httpAddress = await listenOn("HTTP_PORT", config.http.port, () => http.listen(config.http.port, "0.0.0.0"));
   const grpcAddress = await listenOn("GRPC_PORT", config.grpc.port, () => grpc.listen(config.grpc.port, "0.0.0.0")).catch(async (e: unknown) => {
     await http.close({ graceMs: 0 });
@@ -123,6 +129,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let closeDatabase: (() => Promise<void>) | undefined;
   let outboxRelay: RunningRelay | undefined;
   let databaseProbe: DatabaseProbe | undefined;
+  let flightWatch: FlightWatch | undefined;
+  let flightChanges: ReturnType<typeof createFlightChangeNotifier> | undefined;
 
   // Set by stop(): start-up and background work check it to stand down quietly.
   let stopping: Promise<void> | undefined;
@@ -166,8 +174,19 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const jwtSecret = resolveJwtSecret(config.auth, log);
     const pageTokenSecret = resolveProcessSecret(config.booking.pageTokenSecret, { env: "PAGE_TOKEN_SECRET", signs: "page tokens" }, log);
     const identity = createIdentity({ db: dbh.db, settings: { ...config.auth, jwtSecret } });
-    const flights = createFlightUseCases({ db: dbh.db, settings: config.flights, bookings: metrics.spacet.flightBookings });
-    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, flights);
+    // WatchFlight: every committed change is announced after its commit (flight-change-notifier.ts)
+    // and heard by every replica's one LISTEN connection.
+    flightChanges = createFlightChangeNotifier(dbh.db, log.child({ component: "flight-watch" }));
+    const flights = createFlightUseCases({ db: dbh.db, settings: config.flights, bookings: metrics.spacet.flightBookings, changes: flightChanges });
+    flightWatch = startFlightWatch({
+      dsn,
+      db: dbh.db,
+      appName: config.app.name,
+      maxStreams: config.flights.watchMaxStreams,
+      metrics: metrics.spacet.flightWatch,
+      log,
+    });
+    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, { ...flights, watchFlight: flightWatch.watch });
     // First is outermost: count and time every call (metrics see the final code), log it, map
     // errors, check the caller, then validate closest to the handler (an anonymous caller
     // learns nothing about a protected method's input rules), with the domain's field rules
@@ -243,12 +262,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const stop = () =>
     (stopping ??= (async () => {
       serving.drain();
+      // Watch streams never finish by themselves: end them first (UNAVAILABLE, so clients watch
+      // again on another replica), or the drain below would wait for them until SHUTDOWN_GRACE.
+      const watchClosed = flightWatch?.close();
       await ready.catch(() => undefined);
+      await (watchClosed ?? flightWatch?.close());
       // --- Recurring jobs: stop first; aborts a SpaceX fetch in progress and awaits the runs (the sync never holds a transaction across the fetch).
       await scheduler.stop();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
       // --- Outbox relay: after the drain (the last RPCs' events are committed), finish the batch in progress.
       await outboxRelay?.stop();
+      // The last changes' announcements, before the pool closes.
+      await flightChanges?.flush();
       await databaseProbe?.close();
       await closeDatabase?.();
       await embeddedStop?.();

@@ -258,22 +258,29 @@ describe("config", () => {
           FLIGHT_BOOKING_BATCH_MAX: "8",
           FLIGHT_BOOKING_QUEUE_MAX: "50",
           FLIGHT_BOOKING_LOCK_TIMEOUT: "500ms",
+          WATCH_MAX_STREAMS: "20",
           FLIGHT_EXPIRY_CRON: "*/5 * * * * *",
           PUBSUB_FLIGHTS_TOPIC: "air",
         },
       });
       assert.deepEqual(
         [c.flights, c.schedules.flightExpiry, c.pubsub.flightsTopic],
-        [{ maxSeatsPerBooking: 4, bookingBatchMax: 8, bookingQueueMax: 50, bookingLockTimeoutMs: 500 }, "*/5 * * * * *", "air"],
+        [{ maxSeatsPerBooking: 4, bookingBatchMax: 8, bookingQueueMax: 50, bookingLockTimeoutMs: 500, watchMaxStreams: 20 }, "*/5 * * * * *", "air"],
       );
       try {
         loadConfig({
-          env: { MAX_SEATS_PER_BOOKING: "0", FLIGHT_BOOKING_BATCH_MAX: "x", FLIGHT_BOOKING_LOCK_TIMEOUT: "soon", FLIGHT_EXPIRY_CRON: "61 * * * *" },
+          env: {
+            MAX_SEATS_PER_BOOKING: "0",
+            FLIGHT_BOOKING_BATCH_MAX: "x",
+            FLIGHT_BOOKING_LOCK_TIMEOUT: "soon",
+            WATCH_MAX_STREAMS: "0",
+            FLIGHT_EXPIRY_CRON: "61 * * * *",
+          },
         });
         assert.fail("expected ConfigError");
       } catch (e) {
         assert.ok(e instanceof ConfigError);
-        for (const key of ["MAX_SEATS_PER_BOOKING", "FLIGHT_BOOKING_BATCH_MAX", "FLIGHT_BOOKING_LOCK_TIMEOUT", "FLIGHT_EXPIRY_CRON"]) {
+        for (const key of ["MAX_SEATS_PER_BOOKING", "FLIGHT_BOOKING_BATCH_MAX", "FLIGHT_BOOKING_LOCK_TIMEOUT", "WATCH_MAX_STREAMS", "FLIGHT_EXPIRY_CRON"]) {
           assert.ok(
             e.problems.some((p) => p.startsWith(key)),
             `${key}: ${e.message}`,

@@ -38,6 +38,8 @@ export interface Config {
     readonly bookingQueueMax: number;
     /** Longest wait for a flight's row lock before FLIGHT_BUSY. */
     readonly bookingLockTimeoutMs: number;
+    /** Most WatchFlight streams open on one replica (WATCH_MAX_STREAMS); beyond it RESOURCE_EXHAUSTED. */
+    readonly watchMaxStreams: number;
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
   readonly shutdown: { readonly graceMs: number };
@@ -285,6 +287,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       bookingBatchMax: int("flights.booking_batch_max", "FLIGHT_BOOKING_BATCH_MAX", 64, 1, 1000),
       bookingQueueMax: int("flights.booking_queue_max", "FLIGHT_BOOKING_QUEUE_MAX", 500, 1, 100_000),
       bookingLockTimeoutMs: duration("flights.booking_lock_timeout", "FLIGHT_BOOKING_LOCK_TIMEOUT", "2s"),
+      watchMaxStreams: int("flights.watch_max_streams", "WATCH_MAX_STREAMS", 1000, 1, 100_000),
     },
     notifications: {
       intervalMs: duration("notifications.interval", "NOTIFICATIONS_INTERVAL", "30s"),

@@ -13,6 +13,7 @@ import { createSearchFlights } from "../../internal/app/flight/search-flights.js
 import { createUpdateFlightStatus } from "../../internal/app/flight/update-flight-status.js";
 import { countResults } from "../../internal/app/count-results.js";
 import type { Logger } from "pino";
+import type { FlightChanges } from "../../internal/app/flight/ports.js";
 import type { Call, Clock, CounterMetric, IdGenerator } from "../../internal/app/ports.js";
 import { createBatchingSeatCoordinator } from "../../internal/infra/postgres/flight/batching-seat-coordinator.js";
 import { createFlightRepositories } from "../../internal/infra/postgres/flight/repositories.js";
@@ -30,7 +31,8 @@ export type FlightSettings = Config["flights"];
  * bookings, and the coordinator (book_flight_seats) behind per-flight batching. Shared by the
  * server, the tests and the bench. The clock must be the real one wherever bookings are made:
  * the coordinator judges offer windows by the database clock. `bookings` counts BookFlight's
- * answers by result (spacet_flight_bookings_total).
+ * answers by result (spacet_flight_bookings_total). `changes` announces each committed change
+ * to the watchers of every replica (WatchFlight; none by default).
  */
 export function createFlightUseCases(deps: {
   db: Kysely<Database>;
@@ -38,28 +40,29 @@ export function createFlightUseCases(deps: {
   clock?: Clock;
   ids?: IdGenerator;
   bookings?: CounterMetric<"result">;
+  changes?: FlightChanges;
 }) {
   const clock = deps.clock ?? (() => new Date());
   const ids = deps.ids ?? randomUUID;
-  const { settings } = deps;
+  const { settings, changes } = deps;
   const uow = createUnitOfWork(deps.db, createFlightRepositories, outboxWriter(ids));
   const seats = createBatchingSeatCoordinator({
     statement: createSeatStatement(deps.db, { lockTimeoutMs: settings.bookingLockTimeoutMs }),
     maxBatch: settings.bookingBatchMax,
     maxQueue: settings.bookingQueueMax,
   });
-  const bookFlight = createBookFlight({ seats, ids, maxSeatsPerBooking: settings.maxSeatsPerBooking });
+  const bookFlight = createBookFlight({ seats, ids, maxSeatsPerBooking: settings.maxSeatsPerBooking, changes });
   return {
     createFlight: createCreateFlight({ uow, clock, ids }),
     getFlight: createGetFlight({ uow }),
     searchFlights: createSearchFlights({ uow }),
-    updateFlightStatus: createUpdateFlightStatus({ uow, clock }),
-    cancelFlight: createCancelFlight({ uow, clock }),
+    updateFlightStatus: createUpdateFlightStatus({ uow, clock, changes }),
+    cancelFlight: createCancelFlight({ uow, clock, changes }),
     bookFlight: deps.bookings ? countResults(bookFlight, deps.bookings, "confirmed") : bookFlight,
     getFlightBooking: createGetFlightBooking({ uow }),
     listFlightBookings: createListFlightBookings({ uow }),
-    cancelFlightBooking: createCancelFlightBooking({ uow, clock }),
-    closeExpiredFlights: createCloseExpiredFlights({ uow }),
+    cancelFlightBooking: createCancelFlightBooking({ uow, clock, changes }),
+    closeExpiredFlights: createCloseExpiredFlights({ uow, changes }),
   };
 }
 export type FlightUseCases = ReturnType<typeof createFlightUseCases>;

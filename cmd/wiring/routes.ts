@@ -18,6 +18,7 @@ import { createBookingHandler } from "../../internal/controller/launch/booking-h
 import { createLaunchHandler } from "../../internal/controller/launch/launch-handler.js";
 import { createLaunchpadHandler } from "../../internal/controller/launch/launchpad-handler.js";
 import { createSyncHandler } from "../../internal/controller/spacex-sync/sync-handler.js";
+import type { WatchFlight } from "../../internal/app/flight/flight-watch.js";
 import type { FlightUseCases } from "./flight.js";
 import type { Identity } from "./identity.js";
 import type { LaunchUseCases } from "./launch.js";
@@ -43,7 +44,7 @@ export function createApiRoutes(
   pageTokens: PageTokenCodec,
   sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">,
   identity: Pick<Identity, "register" | "login" | "getMe">,
-  flights: FlightUseCases,
+  flights: FlightUseCases & { watchFlight: WatchFlight },
 ) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));

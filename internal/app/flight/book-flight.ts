@@ -10,7 +10,7 @@ import {
 import type { Principal } from "../../domain/identity/principal.js";
 import type { Call, IdGenerator } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
-import type { SeatCoordinator } from "./ports.js";
+import { type FlightChanges, NO_FLIGHT_CHANGES, type SeatCoordinator } from "./ports.js";
 
 export interface BookFlightInput {
   readonly flightId: string;
@@ -24,7 +24,8 @@ export interface BookFlightInput {
  * the coordinator in one database statement, which also writes the booking and its events.
  * A refusal by the flight carries its availability (FAILED_PRECONDITION).
  */
-export function createBookFlight(deps: { seats: SeatCoordinator; ids: IdGenerator; maxSeatsPerBooking: number }) {
+export function createBookFlight(deps: { seats: SeatCoordinator; ids: IdGenerator; maxSeatsPerBooking: number; changes?: FlightChanges }) {
+  const changes = deps.changes ?? NO_FLIGHT_CHANGES;
   return async (principal: Principal, input: BookFlightInput, call?: Call): Promise<FlightBooking> => {
     const seats = seatRequest(input.seats, deps.maxSeatsPerBooking);
     const decision = await deps.seats.book(
@@ -40,6 +41,9 @@ export function createBookFlight(deps: { seats: SeatCoordinator; ids: IdGenerato
     );
     switch (decision.outcome) {
       case "confirmed":
+        // Many bookings of a batch announce the same flight: the announcer folds them into one.
+        changes.changed([input.flightId]);
+        return decision.booking;
       case "replayed":
         return decision.booking;
       case "request_id_reused":

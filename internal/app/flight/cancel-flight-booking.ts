@@ -4,16 +4,17 @@ import type { FlightBooking } from "../../domain/flight/flight-booking.js";
 import type { Principal } from "../../domain/identity/principal.js";
 import type { Call, Clock } from "../ports.js";
 import { bookingNotFound } from "./not-found.js";
-import type { FlightUnitOfWork } from "./ports.js";
+import { type FlightChanges, type FlightUnitOfWork, NO_FLIGHT_CHANGES } from "./ports.js";
 
 /**
  * Cancels a booking (its owner, or an operator) and returns its seats: FlightBookingCancelled,
  * FlightAvailabilityChanged, and FlightReopened when a sold-out flight sells again. Cancelling
  * twice returns the cancelled booking.
  */
-export function createCancelFlightBooking(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (principal: Principal, id: string, call?: Call): Promise<FlightBooking> =>
-    deps.uow.run(async (tx) => {
+export function createCancelFlightBooking(deps: { uow: FlightUnitOfWork; clock: Clock; changes?: FlightChanges }) {
+  const changes = deps.changes ?? NO_FLIGHT_CHANGES;
+  return async (principal: Principal, id: string, call?: Call): Promise<FlightBooking> => {
+    const booking = await deps.uow.run(async (tx) => {
       const current = await tx.bookings.get(id);
       if (!current || !mayAccess(principal, current)) throw bookingNotFound(id);
       if (current.status === "cancelled") return current;
@@ -33,5 +34,8 @@ export function createCancelFlightBooking(deps: { uow: FlightUnitOfWork; clock: 
       await tx.outbox.add(events);
       return cancelled;
     }, call);
+    changes.changed([booking.flightId]);
+    return booking;
+  };
 }
 export type CancelFlightBooking = ReturnType<typeof createCancelFlightBooking>;

@@ -3,7 +3,7 @@ import { cancelFlight } from "../../domain/flight/cancellation.js";
 import type { Flight } from "../../domain/flight/flight.js";
 import type { Call, Clock } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
-import type { FlightUnitOfWork } from "./ports.js";
+import { type FlightChanges, type FlightUnitOfWork, NO_FLIGHT_CHANGES } from "./ports.js";
 
 /**
  * Cancels a flight (operators) with every confirmed booking on it, set-based: lock the flight,
@@ -11,9 +11,10 @@ import type { FlightUnitOfWork } from "./ports.js";
  * and the FlightCancelled in one insert; a constant number of statements whatever the number
  * of bookings. Cancelling twice returns the cancelled flight and cancels nothing more.
  */
-export function createCancelFlight(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (flightId: string, call?: Call): Promise<{ flight: Flight; bookingsCancelled: number }> =>
-    deps.uow.run(async (tx) => {
+export function createCancelFlight(deps: { uow: FlightUnitOfWork; clock: Clock; changes?: FlightChanges }) {
+  const changes = deps.changes ?? NO_FLIGHT_CHANGES;
+  return async (flightId: string, call?: Call): Promise<{ flight: Flight; bookingsCancelled: number }> => {
+    const result = await deps.uow.run(async (tx) => {
       const current = await tx.flights.lock(flightId);
       if (!current) throw flightNotFound(flightId);
       if (current.status === "cancelled") return { flight: current, bookingsCancelled: 0 };
@@ -24,5 +25,8 @@ export function createCancelFlight(deps: { uow: FlightUnitOfWork; clock: Clock }
       await tx.outbox.add([...bookings.map((b) => bookingCancelled(b, flight, false)), flightCancelled(flight, bookings.length)]);
       return { flight, bookingsCancelled: bookings.length };
     }, call);
+    changes.changed([result.flight.id]);
+    return result;
+  };
 }
 export type CancelFlight = ReturnType<typeof createCancelFlight>;

@@ -1,6 +1,6 @@
 import { flightClosed } from "../../domain/flight/events.js";
 import type { Call } from "../ports.js";
-import type { FlightUnitOfWork } from "./ports.js";
+import { type FlightChanges, type FlightUnitOfWork, NO_FLIGHT_CHANGES } from "./ports.js";
 
 /** Flights closed per transaction: keeps each transaction (and its row locks) short. */
 const CLOSE_BATCH = 500;
@@ -12,17 +12,19 @@ const CLOSE_BATCH = 500;
  * flight is closed, and announced, exactly once. A flight that expired while no replica ran
  * is closed by the first call after start. Returns how many it closed.
  */
-export function createCloseExpiredFlights(deps: { uow: FlightUnitOfWork }) {
+export function createCloseExpiredFlights(deps: { uow: FlightUnitOfWork; changes?: FlightChanges }) {
+  const changes = deps.changes ?? NO_FLIGHT_CHANGES;
   return async (call?: Call): Promise<number> => {
     let total = 0;
     for (;;) {
       const closed = await deps.uow.run(async (tx) => {
         const flights = await tx.flights.closeExpired(CLOSE_BATCH);
         await tx.outbox.add(flights.map(flightClosed));
-        return flights.length;
+        return flights.map((f) => f.id);
       }, call);
-      total += closed;
-      if (closed < CLOSE_BATCH) return total;
+      changes.changed(closed);
+      total += closed.length;
+      if (closed.length < CLOSE_BATCH) return total;
     }
   };
 }

@@ -100,3 +100,28 @@ export interface SeatCoordinator {
    */
   book(request: SeatRequest, call?: Call): Promise<SeatDecision>;
 }
+
+/**
+ * Tells every replica's watchers that flights changed. Called after the change committed (never
+ * inside the transaction: see flight-change-notifier.ts for why), fire and forget: a lost
+ * announcement delays watchers until the flight's next change or the listener's next resync,
+ * it never fails the change itself.
+ */
+export interface FlightChanges {
+  changed(flightIds: readonly string[]): void;
+}
+
+/** An announcer for tests and tools that run without watchers. */
+export const NO_FLIGHT_CHANGES: FlightChanges = { changed: () => undefined };
+
+/** What a replica hears of flight changes made anywhere (its one LISTEN connection). */
+export interface FlightChangeFeed {
+  /**
+   * Starts hearing: `changed` for each announcement (`version` is the flight's version when it
+   * was announced), `resync` after each (re)connection, since announcements made while
+   * disconnected are lost and every watched flight must be read again.
+   */
+  start(handlers: { changed(flightId: string, version: number): void; resync(): void }): void;
+  /** Stops hearing and reconnecting. */
+  close(): Promise<void>;
+}

@@ -4,7 +4,7 @@ import type { Flight, OperationalStatus } from "../../domain/flight/flight.js";
 import { changeOperationalStatus } from "../../domain/flight/operational-status.js";
 import type { Call, Clock } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
-import type { FlightUnitOfWork } from "./ports.js";
+import { type FlightChanges, type FlightUnitOfWork, NO_FLIGHT_CHANGES } from "./ports.js";
 
 export interface StatusUpdate {
   readonly flightId: string;
@@ -19,9 +19,10 @@ export interface StatusUpdate {
  * ordered with the bookings: FlightStatusChanged, and FlightClosed when BOARDING or DEPARTED
  * closes the offer.
  */
-export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: Clock }) {
-  return (update: StatusUpdate, call?: Call): Promise<Flight> =>
-    deps.uow.run(async (tx) => {
+export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: Clock; changes?: FlightChanges }) {
+  const changes = deps.changes ?? NO_FLIGHT_CHANGES;
+  return async (update: StatusUpdate, call?: Call): Promise<Flight> => {
+    const flight = await deps.uow.run(async (tx) => {
       const current = await tx.flights.lock(update.flightId);
       if (!current) throw flightNotFound(update.flightId);
       if (update.expectedVersion !== undefined && update.expectedVersion !== current.version) {
@@ -36,5 +37,8 @@ export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: C
       await tx.outbox.add(events);
       return change.flight;
     }, call);
+    changes.changed([flight.id]);
+    return flight;
+  };
 }
 export type UpdateFlightStatus = ReturnType<typeof createUpdateFlightStatus>;

@@ -7,6 +7,7 @@ import type { CreateFlight } from "../../app/flight/create-flight.js";
 import type { GetFlight } from "../../app/flight/get-flight.js";
 import type { SearchFlights } from "../../app/flight/search-flights.js";
 import type { UpdateFlightStatus } from "../../app/flight/update-flight-status.js";
+import type { WatchFlight } from "../../app/flight/flight-watch.js";
 import type { OperationalStatus as DomainStatus } from "../../domain/flight/flight.js";
 import { NO_SEATS, type SeatClass as DomainSeatClass, type SeatCounts } from "../../domain/flight/seat-class.js";
 import { enumWord, optionalDates } from "../from-proto.js";
@@ -20,6 +21,7 @@ export function createFlightHandler(uc: {
   searchFlights: SearchFlights;
   updateFlightStatus: UpdateFlightStatus;
   cancelFlight: CancelFlight;
+  watchFlight: WatchFlight;
   pageTokens: PageTokenCodec;
 }): ServiceImpl<typeof FlightService> {
   return {
@@ -75,6 +77,10 @@ export function createFlightHandler(uc: {
     async cancelFlight(req, ctx) {
       const { flight, bookingsCancelled } = await uc.cancelFlight(req.flightId.toLowerCase(), { signal: ctx.signal });
       return { flight: flightToProto(flight), bookingsCancelled };
+    },
+
+    async *watchFlight(req, ctx) {
+      for await (const flight of uc.watchFlight(req.flightId.toLowerCase(), { signal: ctx.signal })) yield { flight: flightToProto(flight) };
     },
   };
 }

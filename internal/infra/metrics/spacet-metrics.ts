@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 /** Seconds; a sync fetches pages from SpaceX (with retries), so its runs take up to minutes. */
 const SYNC_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -15,6 +15,7 @@ const SYNC_OUTCOMES = ["succeeded", "failed", "locked", "not_due"];
  */
 export function createSpacetMetrics(registry: Registry) {
   const registers = [registry];
+  let openWatchStreams = () => 0;
   const metrics = {
     bookings: new Counter({
       name: "spacet_bookings_total",
@@ -48,6 +49,30 @@ export function createSpacetMetrics(registry: Registry) {
         labelNames: ["kind"],
         registers,
       }),
+    },
+    flightWatch: {
+      reads: new Counter({
+        name: "spacet_flight_watch_reads_total",
+        help: "Reads of watched flights: one per change per replica, however many watch the flight (plus the first watcher's snapshot and resyncs).",
+        registers,
+      }),
+      messages: new Counter({
+        name: "spacet_flight_watch_messages_total",
+        help: "WatchFlight messages sent, over all watchers.",
+        registers,
+      }),
+      streams: new Gauge({
+        name: "spacet_flight_watch_streams",
+        help: "WatchFlight streams open on this replica (at most WATCH_MAX_STREAMS).",
+        registers,
+        collect() {
+          this.set(openWatchStreams());
+        },
+      }),
+      /** Where the streams gauge reads its value on each scrape (the watch registers itself once it runs). */
+      readOpenStreams(read: () => number): void {
+        openWatchStreams = read;
+      },
     },
     outboxEvents: new Counter({
       name: "spacet_outbox_events_published_total",
