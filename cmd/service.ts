@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
-import { file_spacet_v1_flight } from "../gen/spacet/v1/flight_pb.js";
+import { FlightService, file_spacet_v1_flight } from "../gen/spacet/v1/flight_pb.js";
 import { registerReflection } from "../pkg/grpc-reflection/index.js";
 import { createConnectAdapter } from "../pkg/connect-adapter/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
@@ -115,7 +115,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   // Watch streams stay open for hours: they get their own room above the request limit, so a
   // replica full of watchers still answers everything else (WATCH_MAX_STREAMS caps them).
-  const limits = { bodyTimeoutMs: config.http.bodyTimeoutMs, maxActiveRequests: 1_000 + config.flights.watchMaxStreams };
+  // On HTTP/1.1 (Connect, gRPC-Web) a watch may stay quiet for hours: exempt from the idle timeout.
+  const watchPath = `/${FlightService.typeName}/${FlightService.method.watchFlight.name}`;
+  const limits = {
+    bodyTimeoutMs: config.http.bodyTimeoutMs,
+    maxActiveRequests: 1_000 + config.flights.watchMaxStreams,
+    isLongLived: (req: Req) => (req.url ?? "").split("?", 1)[0] === watchPath,
+  };
   const http = createH2cServer(handler, limits);
   const grpc = createH2cServer(handler, limits);
   const httpAddress = await listenOn("HTTP_PORT", config.http.port, () => http.listen(config.http.port, "0.0.0.0"));

@@ -244,9 +244,9 @@ describe("config", () => {
   });
 
   describe("flights", () => {
-    it("defaults to 9 seats per booking, batches of 64, 500 waiting per flight, a 2 s lock wait, expiry every minute, topic flights", () => {
+    it("defaults to 9 seats per booking, batches of 64, 500 waiting per flight, a 2 s lock wait, 1,000 watch streams, expiry every minute, topic flights", () => {
       const c = loadConfig({ env: {} });
-      assert.deepEqual(c.flights, { maxSeatsPerBooking: 9, bookingBatchMax: 64, bookingQueueMax: 500, bookingLockTimeoutMs: 2_000 });
+      assert.deepEqual(c.flights, { maxSeatsPerBooking: 9, bookingBatchMax: 64, bookingQueueMax: 500, bookingLockTimeoutMs: 2_000, watchMaxStreams: 1_000 });
       assert.equal(c.schedules.flightExpiry, "* * * * *");
       assert.equal(c.pubsub.flightsTopic, "flights");
     });

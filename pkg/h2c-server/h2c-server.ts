@@ -28,6 +28,14 @@ export interface H2cServerOptions {
    * reset (RST_STREAM CANCEL); default 30 s. HTTP/1.1 bodies are bounded by `requestTimeoutMs`.
    */
   readonly bodyTimeoutMs?: number;
+  /**
+   * Requests whose response may stay quiet for long (a server stream of changes): on HTTP/1.1 the
+   * idle timeout does not apply to their connection while they are open (HTTP/2 never cuts an
+   * open stream). A dead client is still found by TCP keep-alive, on every connection.
+   */
+  readonly isLongLived?: (req: IncomingMessage | Http2ServerRequest) => boolean;
+  /** Idle time before TCP keep-alive probes start on a connection, so dead peers are found; default 60 s. */
+  readonly tcpKeepAliveMs?: number;
   /** HTTP/2: streams one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); default 100. */
   readonly maxConcurrentStreams?: number;
   /**
@@ -89,6 +97,11 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
     if (h1) {
       h1Responses.add(h1);
       if (draining) h1.setHeader("connection", "close");
+      if (opts.isLongLived?.(req)) {
+        // Quiet is normal for this response; the connection's idle timer resumes after it.
+        req.socket.setTimeout(0);
+        res.once("close", () => req.socket.destroyed || req.socket.setTimeout(idleTimeoutMs));
+      }
     }
     res.once("close", () => {
       active--;
@@ -133,6 +146,7 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
   const tcp = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
+    socket.setKeepAlive(true, opts.tcpKeepAliveMs ?? 60_000);
     if (draining) {
       socket.destroy();
       return;

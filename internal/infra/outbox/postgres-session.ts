@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { Kysely, type PostgresPool, type PostgresPoolClient, PostgresDialect } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { backoffDelay } from "../../../pkg/backoff/backoff.js";
 import type { Logger } from "../../app/ports.js";
+import { openDedicatedConnection } from "../postgres/dedicated-connection.js";
 import type { Database } from "../postgres/schema.js";
 
 /** The channel migrations/postgresql/0002_outbox.sql notifies after every outbox insert. */
@@ -34,59 +35,23 @@ export interface RelaySession {
  * relay must look for work. Needs a session-level connection (not a transaction pooler).
  */
 export function openRelaySession(opts: { dsn: string; applicationName: string; onNotify: () => void; onConnected: () => void; log: Logger }): RelaySession {
-  let client: pg.Client | undefined;
-  let closed = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  let connecting: Promise<void> | undefined;
   let queue: Promise<void> = Promise.resolve();
-
-  const drop = (c: pg.Client, err: unknown) => {
-    if (client !== c) return;
-    client = undefined;
-    c.removeAllListeners("notification");
-    void c.end().catch(() => undefined);
-    if (closed) return;
-    opts.log.warn({ err, retryInMs: schedule() }, "outbox session lost; reconnecting");
-  };
-
-  /** Plans the next connection attempt; returns its delay. */
-  const schedule = (): number => {
-    const delay = backoffDelay(++failures, RECONNECT);
-    clearTimeout(reconnectTimer);
-    reconnectTimer = setTimeout(() => void connect(), delay);
-    return delay;
-  };
-
-  const connect = () =>
-    (connecting ??= (async () => {
-      const c = new pg.Client({
-        connectionString: opts.dsn,
-        application_name: opts.applicationName,
-        // UTC like the pool; statements are short, so a stuck one is cut rather than waited on.
-        // No waiting for the WAL flush at commit: a relay write lost in a server crash costs at
-        // most a re-publish (a mark), an early retry (a backoff) or nothing (a lease, which dies
-        // with the session anyway); delivery stays at least once, and a pass saves two flushes.
-        options: "-c TimeZone=UTC -c statement_timeout=30000 -c synchronous_commit=off",
-        keepAlive: true,
-      });
-      c.on("error", (err) => drop(c, err));
-      c.on("end", () => drop(c, new Error("connection ended")));
-      c.on("notification", () => opts.onNotify());
-      try {
-        await c.connect();
-        await c.query(`listen ${OUTBOX_CHANNEL}`);
-      } catch (err) {
-        c.removeAllListeners("end");
-        void c.end().catch(() => undefined);
-        if (!closed) opts.log.warn({ err, retryInMs: schedule() }, "outbox session cannot connect; retrying");
-        return;
-      }
-      if (closed) return void (await c.end().catch(() => undefined));
-      client = c;
-      failures = 0;
-      opts.onConnected();
-    })().finally(() => (connecting = undefined)));
+  const connection = openDedicatedConnection({
+    dsn: opts.dsn,
+    applicationName: opts.applicationName,
+    // UTC like the pool; statements are short, so a stuck one is cut rather than waited on.
+    // No waiting for the WAL flush at commit: a relay write lost in a server crash costs at
+    // most a re-publish (a mark), an early retry (a backoff) or nothing (a lease, which dies
+    // with the session anyway); delivery stays at least once, and a pass saves two flushes.
+    options: "-c TimeZone=UTC -c statement_timeout=30000 -c synchronous_commit=off",
+    setUp: (c) => c.query(`listen ${OUTBOX_CHANNEL}`),
+    onNotification: () => opts.onNotify(),
+    onConnected: opts.onConnected,
+    reconnectDelayMs: (failures) => backoffDelay(failures, RECONNECT),
+    name: "outbox session",
+    log: opts.log,
+  });
+  const drop = connection.drop;
 
   /**
    * Kysely's pool, handing out the session's one connection in turns: the relay's passes share
@@ -97,12 +62,12 @@ export function openRelaySession(opts: { dsn: string; applicationName: string; o
    */
   const pool: PostgresPool = {
     connect() {
-      const c = client;
+      const c = connection.current();
       if (!c) return Promise.reject(new Error("the outbox session is not connected"));
       let release!: () => void;
       const done = new Promise<void>((resolve) => (release = resolve));
       const turn = queue.then(() => {
-        if (client !== c) {
+        if (connection.current() !== c) {
           release();
           throw new Error("the outbox session was lost");
         }
@@ -114,21 +79,9 @@ export function openRelaySession(opts: { dsn: string; applicationName: string; o
     end: async () => undefined,
   };
 
-  void connect();
-
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-    async close() {
-      closed = true;
-      clearTimeout(reconnectTimer);
-      await connecting;
-      const c = client;
-      client = undefined;
-      if (c) {
-        c.removeAllListeners("end");
-        await c.end().catch(() => undefined);
-      }
-    },
+    close: () => connection.close(),
   };
 }
 
