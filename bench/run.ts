@@ -4,6 +4,7 @@
  * Pass part names to run a subset: `npm run bench -- booking sync` or `npm run bench -- flights`.
  */
 import { runBookingBench } from "./booking.js";
+import { runFlightNotifyBench } from "./flight-notify.js";
 import { runFlightsBench } from "./flights.js";
 import { runOutboxBench } from "./outbox.js";
 import { runStartupBench } from "./startup.js";
@@ -12,6 +13,7 @@ import { runSyncBench } from "./sync.js";
 const PARTS: Record<string, () => Promise<unknown>> = {
   booking: runBookingBench,
   flights: runFlightsBench,
+  "flight-notify": runFlightNotifyBench,
   sync: runSyncBench,
   outbox: runOutboxBench,
   startup: runStartupBench,

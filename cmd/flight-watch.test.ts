@@ -182,6 +182,13 @@ describe("WatchFlight across replicas", () => {
     assert.equal(code, 0, a.process.stderr());
     // SHUTDOWN_GRACE is 20 s: a drain waiting for the streams would take that long.
     assert.ok(took < 5_000, `stopped in ${took} ms`);
+    // Killed listeners, refused and ended streams: none of it is an error worth a page.
+    const errorLines = (r: ServiceProcess) =>
+      r.process
+        .stdout()
+        .split("\n")
+        .filter((l) => /"level":(5|6)\d/.test(l));
+    assert.deepEqual([a, b].flatMap(errorLines), [], "no replica logged an error");
   });
 });
 
