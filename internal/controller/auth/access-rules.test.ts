@@ -64,6 +64,7 @@ describe("access declarations", () => {
       "FlightService.SearchFlights": "public",
       "FlightService.UpdateFlightStatus": "operator",
       "FlightService.CancelFlight": "operator",
+      "FlightService.WatchFlight": "public",
       "FlightBookingService.BookFlight": "user",
       "FlightBookingService.GetFlightBooking": "user",
       "FlightBookingService.ListFlightBookings": "user",
