@@ -12,10 +12,13 @@ const COMMERCIAL: [FlightStatus, CloseReason | undefined][] = [
   ["cancelled", undefined],
 ];
 
+const FINAL = new Set(["*/arrived", ...STATUSES.map((s) => `cancelled/${s}`)]);
+
 describe("isFinal", () => {
   for (const operationalStatus of STATUSES) {
     for (const [status, closeReason] of COMMERCIAL) {
-      const final = status === "cancelled" || operationalStatus === "arrived";
+      // Final: every cancelled flight, and every ARRIVED one (open, closed of any reason).
+      const final = FINAL.has(`${status}/${operationalStatus}`) || FINAL.has(`*/${operationalStatus}`);
       it(`says ${final ? "final" : "not final"} for ${status}${closeReason ? `/${closeReason}` : ""} ${operationalStatus}`, () => {
         assert.equal(isFinal({ status, operationalStatus }), final);
       });
