@@ -1,0 +1,173 @@
+-- Alerts, flight subscriptions and their webhook deliveries (SPEC §4.3).
+--
+-- Each alert and subscription is one webhook endpoint with its own Standard Webhooks secret
+-- (whsec_…, returned once at creation). The secret is kept as given: the dispatcher must sign
+-- with it, so a hash would not do; it never leaves the database except in that one answer and
+-- in the signatures.
+
+create table alerts (
+  id              uuid primary key,
+  -- Immutable creation order: the keyset for newest-first pagination.
+  seq             bigint generated always as identity unique,
+  user_id         uuid not null references users (id),
+  origin          text not null check (origin ~ '^[A-Z]{3}$'),
+  destination     text not null check (destination ~ '^[A-Z]{3}$'),
+  -- Either one local departure date (at the flight's origin) or a whole month (its first day).
+  departure_date  date,
+  departure_month date check (departure_month = date_trunc('month', departure_month)::date),
+  -- The last local date the alert can match: it has expired once that date is over.
+  last_date       date not null,
+  webhook_url     text not null check (length(webhook_url) between 1 and 2048),
+  secret          text not null check (secret like 'whsec_%'),
+  created_at      timestamptz not null,
+  -- DeleteAlert keeps the row (operators still see its deliveries) and stops it matching.
+  deleted_at      timestamptz,
+  -- A 410 Gone from the endpoint turns it off.
+  disabled_at     timestamptz,
+  check ((departure_date is null) <> (departure_month is null)),
+  check (origin <> destination)
+);
+
+-- The match on flight creation: live alerts of one route, by the date they can still match.
+create index alerts_live_by_route on alerts (origin, destination, last_date) where deleted_at is null and disabled_at is null;
+create index alerts_by_user on alerts (user_id, seq);
+
+create table flight_subscriptions (
+  id              uuid primary key,
+  seq             bigint generated always as identity unique,
+  flight_id       uuid not null references flights (id),
+  user_id         uuid not null references users (id),
+  webhook_url     text not null check (length(webhook_url) between 1 and 2048),
+  secret          text not null check (secret like 'whsec_%'),
+  created_at      timestamptz not null,
+  -- Unsubscribe, or the flight reached ARRIVED / CANCELLED (set by the trigger below).
+  ended_at        timestamptz,
+  ended_reason    text check (ended_reason in ('unsubscribed', 'flight_arrived', 'flight_cancelled')),
+  disabled_at     timestamptz,
+  check ((ended_at is null) = (ended_reason is null))
+);
+
+-- One live subscription per user and flight: a racing second Subscribe is a unique violation
+-- (ALREADY_EXISTS), never a check-then-insert. An ended one does not block a new one.
+create unique index flight_subscriptions_live_key on flight_subscriptions (flight_id, user_id) where ended_at is null;
+create index flight_subscriptions_by_user on flight_subscriptions (user_id, seq);
+
+create table webhook_deliveries (
+  -- Sent as webhook-id: the same on every attempt, receivers dedupe on it.
+  id               uuid primary key,
+  seq              bigint generated always as identity unique,
+  event_type       text not null check (event_type in ('flight.created', 'flight.closed', 'flight.cancelled', 'flight.status_changed')),
+  flight_id        uuid not null references flights (id),
+  -- The outbox event this delivery tells about.
+  event_id         uuid not null,
+  alert_id         uuid references alerts (id),
+  subscription_id  uuid references flight_subscriptions (id),
+  -- The exact bytes sent and signed ({type, timestamp, data}), fixed at enqueue.
+  body             text not null check (octet_length(body) < 20480),
+  status           text not null default 'pending' check (status in ('pending', 'succeeded', 'failed', 'cancelled')),
+  attempts         integer not null default 0 check (attempts >= 0),
+  next_attempt_at  timestamptz not null default now(),
+  -- A dispatcher's claim: while lease_expires_at is in the future, no other dispatcher takes
+  -- the row; a crashed dispatcher's lease runs out and the row is sent again.
+  lease_token      uuid,
+  lease_expires_at timestamptz,
+  last_attempt_at  timestamptz,
+  last_status_code integer,
+  last_error       text,
+  created_at       timestamptz not null default now(),
+  completed_at     timestamptz,
+  check (num_nonnulls(alert_id, subscription_id) = 1),
+  -- An alert fires once per flight, whatever writes the FlightCreated.
+  constraint webhook_deliveries_alert_flight_key unique (alert_id, flight_id)
+);
+
+-- Dispatchers claim pending rows by due time.
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
+create index webhook_deliveries_by_flight on webhook_deliveries (flight_id, seq);
+create index webhook_deliveries_by_status on webhook_deliveries (status, seq);
+create index webhook_deliveries_by_subscription on webhook_deliveries (subscription_id) where subscription_id is not null;
+
+-- Deliveries are enqueued by ONE database-side mechanism every flight change already goes
+-- through: the outbox. Every writer of flight events (book_flight_seats closing a sold-out
+-- flight or an expired offer, the expiry job, CancelFlight, UpdateFlightStatus, CreateFlight,
+-- and any future one) inserts its events into `outbox` in the transaction of the change, so a
+-- trigger on that insert enqueues the deliveries in the same transaction, with no writer able
+-- to forget them. It is a statement-level trigger over the transition table: one call per
+-- insert statement whatever its number of events, and an insert holding no event a webhook
+-- cares about (a booking that does not close the flight, every launch event) costs one scan of
+-- its few new rows before returning.
+--
+-- Webhook types: FlightCreated → flight.created to each live alert of the route whose date or
+-- month holds the flight's local departure date (once per alert and flight: the unique key);
+-- FlightClosed / FlightCancelled / FlightStatusChanged → flight.closed / flight.cancelled /
+-- flight.status_changed to each live subscription of the flight. FlightCancelled and a change
+-- to ARRIVED end the flight's subscriptions after their last delivery is enqueued.
+--
+-- NOTIFY only when a delivery was enqueued (rare next to bookings), so the booking hot path
+-- never pays for it; dispatchers LISTEN and also poll on a cron as a fallback.
+create function webhook_enqueue() returns trigger language plpgsql as $$
+declare
+  v_count bigint := 0;
+  v_rows  bigint;
+begin
+  perform 1 from new_events e
+   where e.aggregate_type = 'flight'
+     and e.event_type in ('spacet.events.v1.FlightCreated', 'spacet.events.v1.FlightClosed',
+                          'spacet.events.v1.FlightCancelled', 'spacet.events.v1.FlightStatusChanged')
+   limit 1;
+  if not found then
+    return null;
+  end if;
+
+  insert into webhook_deliveries (id, event_type, flight_id, event_id, alert_id, body)
+  select gen_random_uuid(), 'flight.created', e.aggregate_id::uuid, e.id, a.id,
+         jsonb_build_object('type', 'flight.created', 'timestamp', flight_json_time(e.created_at),
+                            'data', e.payload || jsonb_build_object('alertId', a.id))::text
+    from new_events e
+    join alerts a
+      on a.origin = e.payload ->> 'origin'
+     and a.destination = e.payload ->> 'destination'
+     and a.last_date >= (e.payload ->> 'departureDate')::date
+     and a.deleted_at is null and a.disabled_at is null
+     and (a.departure_date = (e.payload ->> 'departureDate')::date
+          or a.departure_month = date_trunc('month', (e.payload ->> 'departureDate')::date)::date)
+   where e.aggregate_type = 'flight' and e.event_type = 'spacet.events.v1.FlightCreated'
+   order by e.seq, a.seq
+  on conflict (alert_id, flight_id) do nothing;
+  get diagnostics v_rows = row_count;
+  v_count := v_count + v_rows;
+
+  insert into webhook_deliveries (id, event_type, flight_id, event_id, subscription_id, body)
+  select gen_random_uuid(), t.webhook_type, s.flight_id, e.id, s.id,
+         jsonb_build_object('type', t.webhook_type, 'timestamp', flight_json_time(e.created_at),
+                            'data', e.payload || jsonb_build_object('subscriptionId', s.id))::text
+    from new_events e
+    join (values ('spacet.events.v1.FlightClosed', 'flight.closed'),
+                 ('spacet.events.v1.FlightCancelled', 'flight.cancelled'),
+                 ('spacet.events.v1.FlightStatusChanged', 'flight.status_changed')) t (event_type, webhook_type)
+      on t.event_type = e.event_type
+    join flight_subscriptions s
+      on s.flight_id = e.aggregate_id::uuid and s.ended_at is null and s.disabled_at is null
+   where e.aggregate_type = 'flight'
+   order by e.seq, s.seq;
+  get diagnostics v_rows = row_count;
+  v_count := v_count + v_rows;
+
+  update flight_subscriptions s
+     set ended_at = now(),
+         ended_reason = case when e.event_type = 'spacet.events.v1.FlightCancelled' then 'flight_cancelled' else 'flight_arrived' end
+    from new_events e
+   where e.aggregate_type = 'flight'
+     and s.flight_id = e.aggregate_id::uuid and s.ended_at is null
+     and (e.event_type = 'spacet.events.v1.FlightCancelled'
+          or (e.event_type = 'spacet.events.v1.FlightStatusChanged' and e.payload ->> 'operationalStatus' = 'OPERATIONAL_STATUS_ARRIVED'));
+
+  if v_count > 0 then
+    perform pg_notify('spacet_webhooks', '');
+  end if;
+  return null;
+end $$;
+
+create trigger outbox_webhooks after insert on outbox
+  referencing new table as new_events
+  for each statement execute function webhook_enqueue();
