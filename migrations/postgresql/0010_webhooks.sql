@@ -66,11 +66,13 @@ create table webhook_deliveries (
   body             text not null check (octet_length(body) < 20480),
   status           text not null default 'pending' check (status in ('pending', 'succeeded', 'failed', 'cancelled')),
   attempts         integer not null default 0 check (attempts >= 0),
+  -- When a dispatcher may take the row. A claim moves it to the lease's end, so the one
+  -- condition `status = 'pending' and next_attempt_at <= now()` finds both due rows and rows
+  -- whose sender died mid-send (its lease ran out: they are sent again), through one index.
   next_attempt_at  timestamptz not null default now(),
-  -- A dispatcher's claim: while lease_expires_at is in the future, no other dispatcher takes
-  -- the row; a crashed dispatcher's lease runs out and the row is sent again.
+  -- The claim's identity: an outcome is recorded only under the token that claimed it, so a
+  -- sender slower than its lease cannot overwrite the attempt that took over.
   lease_token      uuid,
-  lease_expires_at timestamptz,
   last_attempt_at  timestamptz,
   last_status_code integer,
   last_error       text,

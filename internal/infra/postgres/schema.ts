@@ -14,6 +14,9 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   flights: FlightTable;
   flight_bookings: FlightBookingTable;
+  alerts: AlertTable;
+  flight_subscriptions: FlightSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 /** `date` columns travel as YYYY-MM-DD text (see the type parsers in db.ts). */
@@ -184,4 +187,53 @@ export interface FlightBookingTable {
   request_id: string | null;
   created_at: Date;
   cancelled_at: Date | null;
+}
+
+export interface AlertTable {
+  id: string;
+  seq: BigintText;
+  user_id: string;
+  origin: string;
+  destination: string;
+  departure_date: DateText | null;
+  departure_month: DateText | null;
+  last_date: DateText;
+  webhook_url: string;
+  secret: string;
+  created_at: Date;
+  deleted_at: Date | null;
+  disabled_at: Date | null;
+}
+
+export interface FlightSubscriptionTable {
+  id: string;
+  seq: BigintText;
+  flight_id: string;
+  user_id: string;
+  webhook_url: string;
+  secret: string;
+  created_at: Date;
+  ended_at: Date | null;
+  ended_reason: string | null;
+  disabled_at: Date | null;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  seq: BigintText;
+  event_type: string;
+  flight_id: string;
+  event_id: string;
+  alert_id: string | null;
+  subscription_id: string | null;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  lease_token: string | null;
+  last_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  completed_at: Date | null;
 }
