@@ -32,6 +32,7 @@ import { createFlightUseCases, flightExpiryJob } from "./wiring/flight.js";
 import { startFlightWatch } from "./wiring/flight-watch.js";
 import type { FlightWatch } from "../internal/app/flight/flight-watch.js";
 import { createFlightChangeNotifier } from "../internal/infra/postgres/flight/flight-change-notifier.js";
+import { createNotificationUseCases, type RunningDispatcher, startWebhookDispatcher } from "./wiring/notification.js";
 import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
@@ -134,6 +135,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   let embeddedStop: (() => Promise<void>) | undefined;
   let closeDatabase: (() => Promise<void>) | undefined;
   let outboxRelay: RunningRelay | undefined;
+  let webhookDispatcher: RunningDispatcher | undefined;
   let databaseProbe: DatabaseProbe | undefined;
   let flightWatch: FlightWatch | undefined;
   let flightChanges: ReturnType<typeof createFlightChangeNotifier> | undefined;
@@ -192,7 +194,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       metrics: metrics.spacet.flightWatch,
       log,
     });
-    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, { ...flights, watchFlight: flightWatch.watch });
+    const notifications = createNotificationUseCases({ db: dbh.db, settings: config.webhooks });
+    const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, { ...flights, watchFlight: flightWatch.watch }, notifications);
     // First is outermost: count and time every call (metrics see the final code), log it, map
     // errors, check the caller, then validate closest to the handler (an anonymous caller
     // learns nothing about a protected method's input rules), with the domain's field rules
@@ -249,6 +252,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
     for (const job of spacexSyncJobs(sync, config.schedules)) scheduler.add(job);
     scheduler.add(outboxRetentionJob({ db: dbh.db, config, log }));
     scheduler.add(flightExpiryJob({ closeExpiredFlights: flights.closeExpiredFlights, cron: config.schedules.flightExpiry, log }));
+    // --- Webhook dispatcher: sends the deliveries flight changes enqueued (LISTEN, next due
+    // time, and WEBHOOK_POLL_CRON as a fallback poll).
+    webhookDispatcher = startWebhookDispatcher({
+      dsn,
+      db: dbh.db,
+      settings: config.webhooks,
+      app: config.app,
+      pollCron: config.schedules.webhookPoll,
+      log,
+      results: metrics.spacet.webhookDeliveries,
+    });
+    scheduler.add(webhookDispatcher.job);
     scheduler.start();
     // --- Outbox relay: publishes committed events to Pub/Sub; when disabled, they wait in the outbox.
     if (config.pubsub.enabled) {
@@ -277,7 +292,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       await scheduler.stop();
       await Promise.all([http.close({ graceMs: config.shutdown.graceMs }), grpc.close({ graceMs: config.shutdown.graceMs })]);
       // --- Outbox relay: after the drain (the last RPCs' events are committed), finish the batch in progress.
-      await outboxRelay?.stop();
+      // --- Webhook dispatcher: claims nothing more; sends in flight get the grace, then their leases expire elsewhere.
+      await Promise.all([outboxRelay?.stop(), webhookDispatcher?.stop(config.shutdown.graceMs)]);
       // The last changes' announcements, before the pool closes.
       await flightChanges?.flush();
       await databaseProbe?.close();

@@ -119,6 +119,49 @@ describe("config", () => {
     });
   });
 
+  describe("webhooks", () => {
+    it("defaults to https only, public addresses only, 15 s attempts and the Standard Webhooks retry schedule", () => {
+      const h = 3_600_000;
+      assert.deepEqual(loadConfig({ env: {} }).webhooks, {
+        allowHttp: false,
+        allowedCidrs: [],
+        timeoutMs: 15_000,
+        retryDelaysMs: [5_000, 300_000, 1_800_000, 2 * h, 5 * h, 10 * h, 10 * h],
+        retryJitter: 0.2,
+        leaseMs: 60_000,
+        maxInFlight: 16,
+      });
+    });
+
+    it("takes a local allowlist and a short schedule for tests", () => {
+      const { webhooks } = loadConfig({
+        env: {
+          WEBHOOK_ALLOWED_CIDRS: "127.0.0.0/8, ::1/128",
+          WEBHOOK_ALLOW_HTTP: "true",
+          WEBHOOK_RETRY_SCHEDULE: "50ms,100ms",
+          WEBHOOK_RETRY_JITTER_PERCENT: "0",
+        },
+      });
+      assert.deepEqual(
+        [webhooks.allowedCidrs, webhooks.allowHttp, webhooks.retryDelaysMs, webhooks.retryJitter],
+        [["127.0.0.0/8", "::1/128"], true, [50, 100], 0],
+      );
+    });
+
+    it("names a bad CIDR, a bad schedule and a lease no longer than the timeout", () => {
+      try {
+        loadConfig({ env: { WEBHOOK_ALLOWED_CIDRS: "127.0.0.0/8,localhost", WEBHOOK_RETRY_SCHEDULE: "5s,soon", WEBHOOK_LEASE: "10s" } });
+        assert.fail("expected ConfigError");
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.problems.length, 3, e.message);
+        assert.ok(e.problems.some((p) => p.startsWith('WEBHOOK_ALLOWED_CIDRS must list CIDRs like 10.0.0.0/8 or fd00::/8, got "localhost"')));
+        assert.ok(e.problems.some((p) => p.startsWith("WEBHOOK_RETRY_SCHEDULE must list positive durations")));
+        assert.ok(e.problems.some((p) => p.startsWith("WEBHOOK_LEASE (10000 ms) must be longer than WEBHOOK_TIMEOUT (15000 ms)")));
+      }
+    });
+  });
+
   describe("schedules", () => {
     it("defaults to checking the sync every 5 minutes, the pads hourly, cleaning the outbox and closing expired offers every minute", () => {
       assert.deepEqual(loadConfig({ env: {} }).schedules, {
@@ -126,12 +169,19 @@ describe("config", () => {
         launchpads: "0 * * * *",
         outboxCleanup: "* * * * *",
         flightExpiry: "* * * * *",
+        webhookPoll: "* * * * *",
       });
     });
 
     it("takes cron expressions from the environment, with an optional seconds field", () => {
       const { schedules } = loadConfig({ env: { SYNC_CRON: "*/1 * * * *", LAUNCHPADS_CRON: "30 3 * * MON", OUTBOX_CLEANUP_CRON: " */10 * * * * * " } });
-      assert.deepEqual(schedules, { sync: "*/1 * * * *", launchpads: "30 3 * * MON", outboxCleanup: "*/10 * * * * *", flightExpiry: "* * * * *" });
+      assert.deepEqual(schedules, {
+        sync: "*/1 * * * *",
+        launchpads: "30 3 * * MON",
+        outboxCleanup: "*/10 * * * * *",
+        flightExpiry: "* * * * *",
+        webhookPoll: "* * * * *",
+      });
     });
 
     it("names each invalid expression and what is wrong with it, among the other problems", () => {

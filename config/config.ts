@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { cronProblem } from "./cron.js";
 import { parseDuration } from "./duration.js";
+import { invalidCidrs } from "./cidr.js";
 
 /** Frozen service configuration. Only this module reads process.env. */
 export interface Config {
@@ -42,6 +43,23 @@ export interface Config {
     readonly watchMaxStreams: number;
   };
   readonly notifications: { readonly intervalMs: number; readonly batchSizeMax: number; readonly retentionMs: number };
+  /** Webhook delivery (alerts and subscriptions). */
+  readonly webhooks: {
+    /** Accept http: webhook URLs (https: only otherwise). */
+    readonly allowHttp: boolean;
+    /** Private ranges webhooks may reach anyway (CIDRs); empty: public unicast only. */
+    readonly allowedCidrs: readonly string[];
+    /** One attempt's limit, connection to status line. */
+    readonly timeoutMs: number;
+    /** Delays before retry 1, 2, …; then the delivery fails. */
+    readonly retryDelaysMs: readonly number[];
+    /** Spread of each retry delay, 0 to 1 (0.2 = ±20 %). */
+    readonly retryJitter: number;
+    /** How long a claim holds a delivery (longer than the timeout); a dead sender's deliveries go out again after it. */
+    readonly leaseMs: number;
+    /** Most deliveries one replica sends at once. */
+    readonly maxInFlight: number;
+  };
   readonly shutdown: { readonly graceMs: number };
   /**
    * When each recurring job fires: cron expressions (UTC; seconds optional), validated here. A
@@ -56,6 +74,8 @@ export interface Config {
     readonly outboxCleanup: string;
     /** FLIGHT_EXPIRY_CRON: close the open flights whose offer ended. */
     readonly flightExpiry: string;
+    /** WEBHOOK_POLL_CRON: look for due webhook deliveries (a fallback: commits and due times wake the dispatcher). */
+    readonly webhookPoll: string;
   };
   readonly auth: {
     /** HMAC key for bearer tokens; undefined only on the embedded default (the server then generates one). */
@@ -211,6 +231,27 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     return list;
   };
 
+  /** Comma-separated list; empty entries dropped. */
+  const list = (key: string, envName: string, def = ""): string[] =>
+    (raw(key, envName) ?? def)
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== "");
+  const cidrs = (key: string, envName: string): string[] => {
+    const v = list(key, envName);
+    for (const c of invalidCidrs(v)) problems.push(`${where(key, envName)} must list CIDRs like 10.0.0.0/8 or fd00::/8, got "${c}"`);
+    return v;
+  };
+  const durations = (key: string, envName: string, def: string): number[] => {
+    const v = list(key, envName, def);
+    const ms = v.map(parseDuration);
+    if (v.length === 0 || ms.some((d) => d === undefined)) {
+      problems.push(`${where(key, envName)} must list positive durations like 5s,5m,30m, got "${v.join(",")}"`);
+      return def.split(",").map((d) => parseDuration(d) ?? 1);
+    }
+    return ms as number[];
+  };
+
   const logLevel = str("app.log_level", "LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const logFormat = str("app.log_format", "LOG_FORMAT", "json");
@@ -294,12 +335,22 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       batchSizeMax: int("notifications.batch_size_max", "NOTIFICATIONS_BATCH_SIZE_MAX", 1000, 1, 10_000),
       retentionMs: duration("notifications.retention", "NOTIFICATIONS_RETENTION", "168h"),
     },
+    webhooks: {
+      allowHttp: bool("webhooks.allow_http", "WEBHOOK_ALLOW_HTTP", false),
+      allowedCidrs: cidrs("webhooks.allowed_cidrs", "WEBHOOK_ALLOWED_CIDRS"),
+      timeoutMs: duration("webhooks.timeout", "WEBHOOK_TIMEOUT", "15s"),
+      retryDelaysMs: durations("webhooks.retry_schedule", "WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,10h"),
+      retryJitter: int("webhooks.retry_jitter_percent", "WEBHOOK_RETRY_JITTER_PERCENT", 20, 0, 100) / 100,
+      leaseMs: duration("webhooks.lease", "WEBHOOK_LEASE", "60s"),
+      maxInFlight: int("webhooks.max_in_flight", "WEBHOOK_MAX_IN_FLIGHT", 16, 1, 1000),
+    },
     shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
     schedules: {
       sync: cron("schedules.sync", "SYNC_CRON", "*/5 * * * *"),
       launchpads: cron("schedules.launchpads", "LAUNCHPADS_CRON", "0 * * * *"),
       outboxCleanup: cron("schedules.outbox_cleanup", "OUTBOX_CLEANUP_CRON", "* * * * *"),
       flightExpiry: cron("schedules.flight_expiry", "FLIGHT_EXPIRY_CRON", "* * * * *"),
+      webhookPoll: cron("schedules.webhook_poll", "WEBHOOK_POLL_CRON", "* * * * *"),
     },
     auth: {
       jwtSecret,
@@ -312,6 +363,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       loginFailureWindowMs: duration("auth.login_failure_window", "LOGIN_FAILURE_WINDOW", "15m"),
     },
   };
+  // A live sender must record its outcome before its claim can be taken over.
+  if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
+    problems.push(`WEBHOOK_LEASE (${config.webhooks.leaseMs} ms) must be longer than WEBHOOK_TIMEOUT (${config.webhooks.timeoutMs} ms)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -6,6 +6,7 @@ import { createServerMetrics } from "../../pkg/grpc-prometheus/index.js";
 import { type PoolCounters, registerDatabaseGauges } from "../../internal/infra/metrics/database-gauges.js";
 import { createSpacetMetrics } from "../../internal/infra/metrics/spacet-metrics.js";
 import { createOutboxBacklog } from "../../internal/infra/outbox/outbox-backlog.js";
+import { createDeliveryBacklog } from "../../internal/infra/postgres/notification/delivery-backlog.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createMetricsRoute } from "./metrics-route.js";
 
@@ -29,9 +30,14 @@ export function createServiceMetrics(opts: { services: readonly DescService[]; l
     spacet: createSpacetMetrics(registry),
     /** `GET /metrics`. */
     route: createMetricsRoute(registry, log),
-    /** Adds the pool's connection gauges and the outbox backlog gauges, read on each scrape. */
+    /** Adds the pool's connection gauges, the outbox backlog and webhook backlog gauges, read on each scrape. */
     watchDatabase(database: { db: Kysely<Database>; pool: PoolCounters }): void {
-      registerDatabaseGauges(registry, { pool: database.pool, backlog: createOutboxBacklog(database.db), log });
+      registerDatabaseGauges(registry, {
+        pool: database.pool,
+        backlog: createOutboxBacklog(database.db),
+        webhooks: createDeliveryBacklog(database.db),
+        log,
+      });
     },
   };
 }

@@ -9,6 +9,13 @@ import { FlightService } from "../../gen/spacet/v1/flight_pb.js";
 import { LaunchService } from "../../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../../gen/spacet/v1/launchpad_pb.js";
 import { SyncService } from "../../gen/spacet/v1/sync_pb.js";
+import { AlertService } from "../../gen/spacet/v1/alert_pb.js";
+import { SubscriptionService } from "../../gen/spacet/v1/subscription_pb.js";
+import { WebhookService } from "../../gen/spacet/v1/webhook_pb.js";
+import { createAlertHandler } from "../../internal/controller/notification/alert-handler.js";
+import { createSubscriptionHandler } from "../../internal/controller/notification/subscription-handler.js";
+import { createWebhookHandler } from "../../internal/controller/notification/webhook-handler.js";
+import type { NotificationUseCases } from "./notification.js";
 import type { PageTokenCodec } from "../../pkg/page-token/page-token.js";
 import { createFlightBookingHandler } from "../../internal/controller/flight/flight-booking-handler.js";
 import { createFlightHandler } from "../../internal/controller/flight/flight-handler.js";
@@ -30,7 +37,18 @@ export function createFieldRules(uc: LaunchUseCases) {
 }
 
 /** The product's services (health and reflection are added by the server). Each method declares its access in the protos. */
-export const API_SERVICES = [BookingService, LaunchpadService, LaunchService, SyncService, AuthService, FlightService, FlightBookingService] as const;
+export const API_SERVICES = [
+  BookingService,
+  LaunchpadService,
+  LaunchService,
+  SyncService,
+  AuthService,
+  FlightService,
+  FlightBookingService,
+  AlertService,
+  SubscriptionService,
+  WebhookService,
+] as const;
 
 /**
  * Protocol services whose protos are not ours, open to anyone by this explicit list (not by a
@@ -45,6 +63,7 @@ export function createApiRoutes(
   sync: Pick<SpacexSync, "getSyncStatus" | "runSyncNow">,
   identity: Pick<Identity, "register" | "login" | "getMe">,
   flights: FlightUseCases & { watchFlight: WatchFlight },
+  notifications: NotificationUseCases,
 ) {
   return (router: ConnectRouter) => {
     router.service(BookingService, createBookingHandler({ ...uc, pageTokens }));
@@ -54,5 +73,8 @@ export function createApiRoutes(
     router.service(AuthService, createAuthHandler(identity));
     router.service(FlightService, createFlightHandler({ ...flights, pageTokens }));
     router.service(FlightBookingService, createFlightBookingHandler({ ...flights, pageTokens }));
+    router.service(AlertService, createAlertHandler({ ...notifications, pageTokens }));
+    router.service(SubscriptionService, createSubscriptionHandler({ ...notifications, pageTokens }));
+    router.service(WebhookService, createWebhookHandler({ ...notifications, pageTokens }));
   };
 }

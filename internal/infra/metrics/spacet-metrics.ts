@@ -74,6 +74,12 @@ export function createSpacetMetrics(registry: Registry) {
         openWatchStreams = read;
       },
     },
+    webhookDeliveries: new Counter({
+      name: "spacet_webhook_deliveries_total",
+      help: "Webhook delivery attempts by result: succeeded (2xx), retrying (failed, another attempt is scheduled), failed (attempts spent, 410 Gone or a refused address).",
+      labelNames: ["result"],
+      registers,
+    }),
     outboxEvents: new Counter({
       name: "spacet_outbox_events_published_total",
       help: "Outbox events handed to Pub/Sub by event type and result: published (acknowledged) or failed (retried later).",
@@ -85,6 +91,7 @@ export function createSpacetMetrics(registry: Registry) {
   // them work before the first occurrence.
   metrics.bookings.inc({ result: "created" }, 0);
   metrics.flightBookings.inc({ result: "confirmed" }, 0);
+  for (const result of ["succeeded", "retrying", "failed"]) metrics.webhookDeliveries.inc({ result }, 0);
   for (const job of SYNC_JOBS) for (const outcome of SYNC_OUTCOMES) metrics.sync.runs.inc({ job, outcome }, 0);
   for (const kind of ["booking", "launch"]) metrics.sync.cancellations.inc({ kind }, 0);
   return metrics;

@@ -9,18 +9,6 @@ export interface AddressPolicy {
   readonly allowedCidrs: readonly string[];
 }
 
-/** Parses "10.0.0.0/8,127.0.0.1/32" style entries; returns the ones that are not CIDRs. */
-export function invalidCidrs(cidrs: readonly string[]): string[] {
-  return cidrs.filter((c) => {
-    try {
-      ipaddr.parseCIDR(c);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-
 /** Whether a literal IP address may be connected to. IPv4-mapped IPv6 is judged as the IPv4 it carries. */
 export function isAllowedAddress(address: string, policy: AddressPolicy): boolean {
   let parsed = ipaddr.parse(address);
