@@ -9,6 +9,7 @@ import type { Principal } from "../internal/domain/identity/principal.js";
 import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db.js";
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { createFlightJson, flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
+import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 import { waitUntil } from "../internal/testkit/wait-until.js";
 import { startTestReceiver, type TestReceiver } from "../internal/testkit/webhook-receiver.js";
@@ -170,6 +171,15 @@ describe("alerts, subscriptions and deliveries through the real server", () => {
       await grpcCode(grpc(WebhookService).retryWebhookDelivery({ deliveryId: delivery.deliveryId }, { headers: as.ada.headers })),
       Code.PermissionDenied,
     );
+
+    // Metrics: attempts by result, the backlog; never an id or a URL in a label.
+    const samples = await scrape(sut.service.httpUrl);
+    assert.ok((sampleValue(samples, "spacet_webhook_deliveries_total", { result: "succeeded" }) ?? 0) >= 2);
+    assert.equal(sampleValue(samples, "spacet_webhook_deliveries_total", { result: "failed" }), 0);
+    assert.equal(typeof sampleValue(samples, "spacet_webhook_pending"), "number");
+    assert.equal(typeof sampleValue(samples, "spacet_webhook_oldest_pending_age_seconds"), "number");
+    const labels = JSON.stringify(samples.filter((x) => x.name.startsWith("spacet_webhook")));
+    assert.ok(!labels.includes(delivery.deliveryId) && !labels.includes("127.0.0.1"));
   });
 
   it("bad input gets clear errors and writes nothing", async () => {

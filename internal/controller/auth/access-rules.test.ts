@@ -36,7 +36,7 @@ describe("access declarations", () => {
     assert.deepEqual(problems, []);
   });
 
-  it("declares the authorization matrix: operators sync, list bookings and run flights, users book flights and see themselves, the rest is public", async () => {
+  it("declares the authorization matrix: operators sync, list bookings, run flights and see webhook deliveries, users book flights, keep alerts and subscriptions and see themselves, the rest is public", async () => {
     const matrix = Object.fromEntries(
       (await spacetV1Files())
         .flatMap((f) => f.services.flatMap((s) => s.methods))
@@ -69,6 +69,14 @@ describe("access declarations", () => {
       "FlightBookingService.GetFlightBooking": "user",
       "FlightBookingService.ListFlightBookings": "user",
       "FlightBookingService.CancelFlightBooking": "user",
+      "AlertService.CreateAlert": "user",
+      "AlertService.ListAlerts": "user",
+      "AlertService.DeleteAlert": "user",
+      "SubscriptionService.Subscribe": "user",
+      "SubscriptionService.Unsubscribe": "user",
+      "SubscriptionService.ListSubscriptions": "user",
+      "WebhookService.ListWebhookDeliveries": "operator",
+      "WebhookService.RetryWebhookDelivery": "operator",
     });
   });
 

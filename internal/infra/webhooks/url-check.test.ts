@@ -23,7 +23,20 @@ describe("the webhook URL check at registration", () => {
   });
 
   it("refuses literal loopback, private, link-local, CGNAT, metadata and IPv4-mapped addresses unless allowlisted", () => {
-    for (const host of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]", "[fd00::1]", "[fe80::1]", "[::ffff:127.0.0.1]", "[::ffff:10.0.0.1]"]) {
+    for (const host of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "[::1]",
+      "[fd00::1]",
+      "[fe80::1]",
+      "[::ffff:127.0.0.1]",
+      "[::ffff:10.0.0.1]",
+    ]) {
       assert.deepEqual(rules(strict, `https://${host}/hook`), ["webhook_url.public_address"], host);
     }
     assert.deepEqual(rules(local, "http://127.0.0.1:9000/hook"), []);
