@@ -94,6 +94,8 @@ describe("alerts, subscriptions and deliveries through the real server", () => {
     assert.equal(got.length, 1);
     const event = receiver.verify(got[0], secret);
     assert.deepEqual([event.type, event.data.flightId, event.data.alertId], ["flight.created", flight.body.flight.flightId, created.body.alert.alertId]);
+    const logs = sut.service.process.stdout() + sut.service.process.stderr();
+    assert.ok(logs.includes("ready") && !logs.includes(secret.slice(6)), "the signing secret never reaches the logs");
   });
 
   it("another user's alerts and subscriptions are NOT_FOUND on REST and gRPC; operators see everyone's", async () => {
