@@ -101,6 +101,20 @@ describe("the webhook dispatcher", () => {
     assert.equal(target.connections, 0);
   });
 
+  it("honours Retry-After when it asks for longer than the schedule", async () => {
+    const r = await receiver();
+    r.answer((n) => (n === 1 ? { status: 503, headers: { "retry-after": "2" } } : { status: 204 }));
+    const { deliveryId } = await env.oneDelivery(r.url);
+    // The cap of a Retry-After is the schedule's longest delay (5 s here).
+    dispatcher({ retryDelaysMs: [50, 5_000] });
+    await waitUntil("the first attempt failed", async () => (await env.delivery(deliveryId)).last_status_code === 503);
+    const { rows } = await sql<{ wait: number }>`
+      select extract(epoch from next_attempt_at - last_attempt_at)::float8 as wait from webhook_deliveries where id = ${deliveryId}`.execute(ctx.handle.db);
+    assert.ok(rows[0].wait >= 1.9, `the retry waits the 2 s asked for, not 50 ms (${rows[0].wait} s)`);
+    await waitUntil("the retry succeeded", settled(deliveryId));
+    assert.equal(r.requests.length, 2);
+  });
+
   it("gives up on a hung receiver after the timeout", async () => {
     const r = await receiver();
     r.answer(() => "hang");
