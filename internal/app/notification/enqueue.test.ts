@@ -145,6 +145,14 @@ describe("deliveries are enqueued in the flight change's transaction", () => {
     await ctx.notifications.subscribe(sub.user, { flightId: flight.id, webhookUrl: HOOK });
   });
 
+  it("of racing Subscribes by one user to one flight, exactly one wins; the others are ALREADY_EXISTS", async () => {
+    const flight = await ctx.uc.createFlight(flightPlan());
+    const user = await insertUser(ctx.handle.db);
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => ctx.notifications.subscribe(user, { flightId: flight.id, webhookUrl: HOOK })));
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+    for (const r of results) if (r.status === "rejected") assert.equal((r.reason as { reason: string }).reason, "SUBSCRIPTION_EXISTS");
+  });
+
   it("refuses an unknown flight, a bad URL and a past date, writing nothing", async () => {
     const user = await insertUser(ctx.handle.db);
     const count = async () =>
