@@ -62,7 +62,9 @@ create table webhook_deliveries (
   event_id         uuid not null,
   alert_id         uuid references alerts (id),
   subscription_id  uuid references flight_subscriptions (id),
-  -- The exact bytes sent and signed ({type, timestamp, data}), fixed at enqueue.
+  -- The exact bytes sent and signed ({type, timestamp, data}), fixed at enqueue. Standard
+  -- Webhooks asks for bodies under 20 KB; flight events have bounded fields (the largest,
+  -- FlightCreated, is about 1 KB), so the check is a backstop that no writer comes near.
   body             text not null check (octet_length(body) < 20480),
   status           text not null default 'pending' check (status in ('pending', 'succeeded', 'failed', 'cancelled')),
   attempts         integer not null default 0 check (attempts >= 0),
