@@ -262,6 +262,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       pollCron: config.schedules.webhookPoll,
       log,
       results: metrics.spacet.webhookDeliveries,
+      stopping: () => stopping !== undefined,
     });
     scheduler.add(webhookDispatcher.job);
     scheduler.start();

@@ -74,14 +74,31 @@ export function startWebhookDispatcher(deps: {
   pollCron: string;
   log: Logger;
   results?: CounterMetric<"result">;
+  /** Whether the service began to stop (failures then are expected: logged at debug). */
+  stopping?: () => boolean;
 }): RunningDispatcher {
   const { settings } = deps;
   const log = deps.log.child({ component: "webhook-dispatcher" });
   const queue = createDeliveryQueue(deps.db);
   const sender = createHttpSender({ allowedCidrs: settings.allowedCidrs, timeoutMs: settings.timeoutMs, userAgent: `SpaceT-Webhooks/${deps.app.version}` });
   const deliverOne = createDeliverOne({ queue, sender, policy: { delaysMs: settings.retryDelaysMs, jitter: settings.retryJitter }, results: deps.results });
-  const dispatcher = createDispatcher({ queue, deliverOne, maxInFlight: settings.maxInFlight, leaseMs: settings.leaseMs, maxIdleMs: settings.leaseMs, log });
-  const listener = listenOnChannel({ dsn: deps.dsn, applicationName: `${deps.app.name}-webhooks`, channel: WEBHOOK_CHANNEL, onWake: dispatcher.wake, log });
+  const dispatcher = createDispatcher({
+    queue,
+    deliverOne,
+    maxInFlight: settings.maxInFlight,
+    leaseMs: settings.leaseMs,
+    maxIdleMs: settings.leaseMs,
+    log,
+    stopping: deps.stopping,
+  });
+  const listener = listenOnChannel({
+    dsn: deps.dsn,
+    applicationName: `${deps.app.name}-webhooks`,
+    channel: WEBHOOK_CHANNEL,
+    onWake: dispatcher.wake,
+    log,
+    stopping: deps.stopping,
+  });
   return {
     job: {
       name: "webhook-poll",

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { backoffDelay } from "../../../pkg/backoff/backoff.js";
+import { unlessStopping } from "../../../pkg/unless-stopping/unless-stopping.js";
 import type { Logger } from "../../app/ports.js";
 
 /** Reconnection backoff: 100 ms doubling to 5 s, with jitter. */
@@ -10,7 +11,15 @@ const RECONNECT = { firstMs: 100, maxMs: 5_000 };
  * `onWake` runs on every notification and after every (re)connection, since notifications sent
  * while disconnected are lost and the listener's owner must then look for work itself.
  */
-export function listenOnChannel(opts: { dsn: string; applicationName: string; channel: string; onWake: () => void; log: Logger }): { close(): Promise<void> } {
+export function listenOnChannel(opts: {
+  dsn: string;
+  applicationName: string;
+  channel: string;
+  onWake: () => void;
+  log: Logger;
+  /** Whether the process began to stop: a lost connection then is logged at debug, not warn. */
+  stopping?: () => boolean;
+}): { close(): Promise<void> } {
   let client: pg.Client | undefined;
   let closed = false;
   let failures = 0;
@@ -19,7 +28,11 @@ export function listenOnChannel(opts: { dsn: string; applicationName: string; ch
   const retry = (err: unknown) => {
     if (closed) return;
     const delay = backoffDelay(++failures, RECONNECT);
-    opts.log.warn({ err, retryInMs: delay }, "listen connection lost; reconnecting");
+    unlessStopping(
+      () => closed || (opts.stopping?.() ?? false),
+      () => opts.log.warn({ err, retryInMs: delay }, "listen connection lost; reconnecting"),
+      () => opts.log.debug({ err, retryInMs: delay }, "listen connection lost; reconnecting"),
+    );
     clearTimeout(timer);
     timer = setTimeout(() => void connect(), delay);
   };

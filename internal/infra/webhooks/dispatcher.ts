@@ -2,6 +2,7 @@ import type { DeliverOne } from "../../app/notification/deliver-one.js";
 import type { DeliveryQueue } from "../../app/notification/ports.js";
 import type { Logger } from "../../app/ports.js";
 import { backoffDelay } from "../../../pkg/backoff/backoff.js";
+import { unlessStopping } from "../../../pkg/unless-stopping/unless-stopping.js";
 
 /** After a failed claim (database down), wait 200 ms doubling to 10 s before the next. */
 const CLAIM_BACKOFF = { firstMs: 200, maxMs: 10_000 };
@@ -16,6 +17,11 @@ export interface DispatcherOptions {
   /** Longest sleep without looking at the queue, whatever the next due time says. */
   readonly maxIdleMs: number;
   readonly log: Logger;
+  /**
+   * Whether the process began to stop: a failure then (Ctrl-C also stops an embedded
+   * PostgreSQL at once) is expected and logged at debug, not warn.
+   */
+  readonly stopping?: () => boolean;
 }
 
 export interface Dispatcher {
@@ -34,6 +40,14 @@ export interface Dispatcher {
  */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const { queue, log } = opts;
+  const stoppingNow = () => stopped || (opts.stopping?.() ?? false);
+  /** A warning, unless a stop explains the failure (then debug). */
+  const warn = (obj: object, msg: string) =>
+    unlessStopping(
+      stoppingNow,
+      () => log.warn(obj, msg),
+      () => log.debug(obj, msg),
+    );
   const abort = new AbortController();
   const inFlight = new Set<Promise<void>>();
   let pumping: Promise<void> | undefined;
@@ -50,7 +64,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const send = (delivery: Parameters<DeliverOne>[0]) => {
     const sending: Promise<void> = opts
       .deliverOne(delivery, abort.signal)
-      .catch((err: unknown) => log.warn({ err }, "webhook outcome not recorded; its lease will run out and it is sent again"))
+      .catch((err: unknown) => warn({ err }, "webhook outcome not recorded; its lease will run out and it is sent again"))
       .finally(() => {
         inFlight.delete(sending);
         wake();
@@ -83,7 +97,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       })
       .catch((err: unknown) => {
         const delay = backoffDelay(++failures, CLAIM_BACKOFF);
-        log.warn({ err, retryInMs: delay }, "webhook claim failed; retrying");
+        warn({ err, retryInMs: delay }, "webhook claim failed; retrying");
         sleep(delay);
       })
       .finally(() => {
