@@ -13,6 +13,7 @@ import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { createFlightJson, flightPlan, flightRowCounts, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
+import { restCaller } from "../internal/testkit/rest-call.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 
 const sut = useServiceProcess({ MAX_SEATS_PER_BOOKING: "4" });
@@ -29,14 +30,7 @@ function flightJson(seats: Record<string, number>, overrides: Record<string, unk
   return { ...createFlightJson(flightPlan({ capacity })), ...overrides };
 }
 
-async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${sut.service.httpUrl}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const rest = restCaller(() => sut.service.httpUrl);
 
 /** Creates a flight over REST as the operator; returns its id. */
 async function newFlight(seats: Record<string, number>): Promise<string> {

@@ -10,6 +10,7 @@ import { type DatabaseHandle, openDatabase } from "../internal/infra/postgres/db
 import { bearer, mintTestToken } from "../internal/testkit/auth.js";
 import { createFlightJson, flightPlan, insertUser } from "../internal/testkit/flight-fixtures.js";
 import { sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
+import { restCaller } from "../internal/testkit/rest-call.js";
 import { useServiceProcess } from "../internal/testkit/service-under-test.js";
 import { waitUntil } from "../internal/testkit/wait-until.js";
 import { startTestReceiver, type TestReceiver } from "../internal/testkit/webhook-receiver.js";
@@ -28,14 +29,7 @@ let handle: DatabaseHandle;
 let receiver: TestReceiver;
 const as: Record<"operator" | "ada" | "bob", { principal: Principal; headers: { authorization: string } }> = {} as never;
 
-async function rest(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${sut.service.httpUrl}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const rest = restCaller(() => sut.service.httpUrl);
 
 const grpc = <S extends typeof AlertService | typeof SubscriptionService | typeof WebhookService>(service: S) =>
   createClient(service, createGrpcTransport({ baseUrl: sut.service.grpcUrl }));
