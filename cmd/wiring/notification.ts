@@ -12,13 +12,14 @@ import { createRetryDelivery } from "../../internal/app/notification/retry-deliv
 import { createSubscribe } from "../../internal/app/notification/subscribe.js";
 import { createUnsubscribe } from "../../internal/app/notification/unsubscribe.js";
 import type { Clock, CounterMetric, IdGenerator } from "../../internal/app/ports.js";
+import { backoffDelay } from "../../pkg/backoff/backoff.js";
+import { openDedicatedConnection } from "../../internal/infra/postgres/dedicated-connection.js";
 import { WEBHOOK_CHANNEL } from "../../internal/infra/postgres/notification/delivery-repository.js";
 import { createDeliveryQueue } from "../../internal/infra/postgres/notification/delivery-queue.js";
 import { createNotificationRepositories } from "../../internal/infra/postgres/notification/repositories.js";
 import type { Database } from "../../internal/infra/postgres/schema.js";
 import { createUnitOfWork } from "../../internal/infra/postgres/unit-of-work.js";
 import type { CronJob } from "../../internal/infra/scheduler/cron-scheduler.js";
-import { listenOnChannel } from "../../internal/infra/webhooks/channel-listener.js";
 import { createDispatcher } from "../../internal/infra/webhooks/dispatcher.js";
 import { createHttpSender } from "../../internal/infra/webhooks/http-sender.js";
 import { generateSecret } from "../../internal/infra/webhooks/signature.js";
@@ -91,11 +92,17 @@ export function startWebhookDispatcher(deps: {
     log,
     stopping: deps.stopping,
   });
-  const listener = listenOnChannel({
+  // A commit that enqueues deliveries NOTIFYs (migration 0010): this replica's own LISTEN
+  // session wakes the dispatcher, and so does every (re)connection (notifications sent while
+  // it was down are lost, so it looks for due rows itself).
+  const listener = openDedicatedConnection({
     dsn: deps.dsn,
     applicationName: `${deps.app.name}-webhooks`,
-    channel: WEBHOOK_CHANNEL,
-    onWake: dispatcher.wake,
+    name: "webhook listener",
+    setUp: (c) => c.query(`listen ${WEBHOOK_CHANNEL}`),
+    onNotification: () => dispatcher.wake(),
+    onConnected: () => dispatcher.wake(),
+    reconnectDelayMs: (failures) => backoffDelay(failures, { firstMs: 100, maxMs: 5_000 }),
     log,
     stopping: deps.stopping,
   });

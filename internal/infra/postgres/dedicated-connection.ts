@@ -1,4 +1,5 @@
 import pg from "pg";
+import { unlessStopping } from "../../../pkg/unless-stopping/unless-stopping.js";
 import type { Logger } from "../../app/ports.js";
 
 /** One PostgreSQL session of its own that comes back after it is lost. */
@@ -32,6 +33,11 @@ export function openDedicatedConnection(opts: {
   /** What the log calls it ("outbox session"). */
   name: string;
   log: Logger;
+  /**
+   * Whether the owner began to stop: a connection lost then (Ctrl-C also stops an embedded
+   * PostgreSQL at once) is expected and logged at debug instead of warn.
+   */
+  stopping?: () => boolean;
 }): DedicatedConnection {
   let client: pg.Client | undefined;
   let closed = false;
@@ -42,7 +48,14 @@ export function openDedicatedConnection(opts: {
   const retry = (err: unknown, msg: string) => {
     if (closed) return;
     const retryInMs = opts.reconnectDelayMs(++failures);
-    opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`);
+    const stopping = opts.stopping;
+    if (!stopping) opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`);
+    else
+      unlessStopping(
+        () => closed || stopping(),
+        () => opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`),
+        () => opts.log.debug({ err, retryInMs }, `${opts.name} ${msg}`),
+      );
     clearTimeout(timer);
     timer = setTimeout(() => void connect(), retryInMs);
   };
