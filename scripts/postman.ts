@@ -10,7 +10,8 @@
  * - Operator: `OPERATOR_USERNAMES` names a random user that the collection registers and logs
  *   in (`operatorUsername`), so a user's token and an operator's are both real.
  *
- * Expects `npm run build` to have run (`npm run postman` builds first).
+ * Expects `npm run build` to have run (`npm run postman` builds first). Arguments go to newman:
+ * `npm run postman -- -n 2` runs the collection twice against one server and database (reruns pass).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -107,7 +108,17 @@ async function main(): Promise<number> {
     throw error;
   }
   say("ready; running newman");
-  const code = await runNewman(["run", COLLECTION, "--env-var", `baseUrl=${baseUrl}`, "--env-var", `operatorUsername=${operator}`, "--color", "off"]);
+  const code = await runNewman([
+    "run",
+    COLLECTION,
+    "--env-var",
+    `baseUrl=${baseUrl}`,
+    "--env-var",
+    `operatorUsername=${operator}`,
+    "--color",
+    "off",
+    ...process.argv.slice(2),
+  ]);
   if (code !== 0) console.error(`--- server stderr (warnings and errors) ---\n${server.stderr()}${server.stdout()}`);
   return code;
 }
