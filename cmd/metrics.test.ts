@@ -5,6 +5,8 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { BookingService, Gender } from "../gen/spacet/v1/booking_pb.js";
 import { Destination } from "../gen/spacet/v1/launch_pb.js";
 import { LaunchpadService } from "../gen/spacet/v1/launchpad_pb.js";
+import { bearer, mintTestToken } from "../internal/testkit/auth.js";
+import { createFlightJson, flightPlan } from "../internal/testkit/flight-fixtures.js";
 import { PADS } from "../internal/testkit/launch-fixtures.js";
 import { type Sample, sampleValue, scrape } from "../internal/testkit/prometheus-text.js";
 import { rawGrpcCall } from "../internal/testkit/raw-grpc-call.js";
@@ -117,6 +119,30 @@ describe("GET /metrics on the running server", () => {
       assert.equal(sampleValue(samples, "grpc_server_handled_total", { ...labels, grpc_code: "OK" }), 0, JSON.stringify(labels));
       assert.equal(sampleValue(samples, "grpc_server_started_total", labels), 0, JSON.stringify(labels));
     }
+  });
+
+  it("counts flights closed by reason from zero: the booking that takes the last seat closes it SOLD_OUT", async () => {
+    const base = sut.service.httpUrl;
+    const closed = (samples: Sample[], reason: string) => sampleValue(samples, "spacet_flights_closed_total", { reason });
+    const before = await scrape(base);
+    for (const reason of ["sold_out", "offer_expired", "departed"]) assert.equal(typeof closed(before, reason), "number", reason);
+    const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      assert.equal(res.status, 200, path);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    // A real user (bookings reference users); the operator only needs its role.
+    const user = { username: `metrics-${Date.now()}`, password: "correct horse battery" };
+    await post("/v1/auth/register", { ...user, email: `${user.username}@example.com` });
+    const token = (await post("/v1/auth/login", user)).accessToken as string;
+    const operator = bearer(await mintTestToken({ role: "operator" }));
+    const { flight } = (await post("/v1/flights", createFlightJson(flightPlan({ capacity: { window: 1, aisle: 0, middle: 0 } })), operator)) as {
+      flight: { flightId: string };
+    };
+    await post(`/v1/flights/${flight.flightId}/bookings`, { seats: [{ seatClass: "window", count: 1 }] }, bearer(token));
+    const now = await scrape(base);
+    assert.equal((closed(now, "sold_out") ?? 0) - (closed(before, "sold_out") ?? 0), 1);
+    assert.equal(closed(now, "departed"), closed(before, "departed"));
   });
 
   it("shows the outbox backlog growing with each booking while the relay is off, and its age", async () => {

@@ -185,7 +185,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
     // WatchFlight: every committed change is announced after its commit (flight-change-notifier.ts)
     // and heard by every replica's one LISTEN connection.
     flightChanges = createFlightChangeNotifier(dbh.db, log.child({ component: "flight-watch" }));
-    const flights = createFlightUseCases({ db: dbh.db, settings: config.flights, bookings: metrics.spacet.flightBookings, changes: flightChanges });
+    const flights = createFlightUseCases({
+      db: dbh.db,
+      settings: config.flights,
+      bookings: metrics.spacet.flightBookings,
+      closed: metrics.spacet.flightsClosed,
+      changes: flightChanges,
+    });
     flightWatch = startFlightWatch({
       dsn,
       db: dbh.db,

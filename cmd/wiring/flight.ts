@@ -31,8 +31,10 @@ export type FlightSettings = Config["flights"];
  * bookings, and the coordinator (book_flight_seats) behind per-flight batching. Shared by the
  * server, the tests and the bench. The clock must be the real one wherever bookings are made:
  * the coordinator judges offer windows by the database clock. `bookings` counts BookFlight's
- * answers by result (spacet_flight_bookings_total). `changes` announces each committed change
- * to the watchers of every replica (WatchFlight; none by default).
+ * answers by result (spacet_flight_bookings_total); `closed` counts flights closed, by reason
+ * (spacet_flights_closed_total), wherever they close: the coordinator, a status change, the job.
+ * `changes` announces each committed change to the watchers of every replica (WatchFlight;
+ * none by default).
  */
 export function createFlightUseCases(deps: {
   db: Kysely<Database>;
@@ -40,14 +42,15 @@ export function createFlightUseCases(deps: {
   clock?: Clock;
   ids?: IdGenerator;
   bookings?: CounterMetric<"result">;
+  closed?: CounterMetric<"reason">;
   changes?: FlightChanges;
 }) {
   const clock = deps.clock ?? (() => new Date());
   const ids = deps.ids ?? randomUUID;
-  const { settings, changes } = deps;
+  const { settings, closed, changes } = deps;
   const uow = createUnitOfWork(deps.db, createFlightRepositories, outboxWriter(ids));
   const seats = createBatchingSeatCoordinator({
-    statement: createSeatStatement(deps.db, { lockTimeoutMs: settings.bookingLockTimeoutMs }),
+    statement: createSeatStatement(deps.db, { lockTimeoutMs: settings.bookingLockTimeoutMs, closed }),
     maxBatch: settings.bookingBatchMax,
     maxQueue: settings.bookingQueueMax,
   });
@@ -56,13 +59,13 @@ export function createFlightUseCases(deps: {
     createFlight: createCreateFlight({ uow, clock, ids }),
     getFlight: createGetFlight({ uow }),
     searchFlights: createSearchFlights({ uow }),
-    updateFlightStatus: createUpdateFlightStatus({ uow, clock, changes }),
+    updateFlightStatus: createUpdateFlightStatus({ uow, clock, closed, changes }),
     cancelFlight: createCancelFlight({ uow, clock, changes }),
     bookFlight: deps.bookings ? countResults(bookFlight, deps.bookings, "confirmed") : bookFlight,
     getFlightBooking: createGetFlightBooking({ uow }),
     listFlightBookings: createListFlightBookings({ uow }),
     cancelFlightBooking: createCancelFlightBooking({ uow, clock, changes }),
-    closeExpiredFlights: createCloseExpiredFlights({ uow, changes }),
+    closeExpiredFlights: createCloseExpiredFlights({ uow, closed, changes }),
   };
 }
 export type FlightUseCases = ReturnType<typeof createFlightUseCases>;

@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import { flightClosed, flightStatusChanged } from "../../domain/flight/events.js";
 import type { Flight, OperationalStatus } from "../../domain/flight/flight.js";
 import { changeOperationalStatus } from "../../domain/flight/operational-status.js";
-import type { Call, Clock } from "../ports.js";
+import type { Call, Clock, CounterMetric } from "../ports.js";
 import { flightNotFound } from "./not-found.js";
 import { type FlightChanges, type FlightUnitOfWork, NO_FLIGHT_CHANGES } from "./ports.js";
 
@@ -17,12 +17,12 @@ export interface StatusUpdate {
 /**
  * Moves a flight's operational status (operators), under the flight's row lock so it is
  * ordered with the bookings: FlightStatusChanged, and FlightClosed when BOARDING or DEPARTED
- * closes the offer.
+ * closes the offer; `closed` counts that close (reason departed) once the transaction committed.
  */
-export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: Clock; changes?: FlightChanges }) {
+export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: Clock; closed?: CounterMetric<"reason">; changes?: FlightChanges }) {
   const changes = deps.changes ?? NO_FLIGHT_CHANGES;
   return async (update: StatusUpdate, call?: Call): Promise<Flight> => {
-    const flight = await deps.uow.run(async (tx) => {
+    const change = await deps.uow.run(async (tx) => {
       const current = await tx.flights.lock(update.flightId);
       if (!current) throw flightNotFound(update.flightId);
       if (update.expectedVersion !== undefined && update.expectedVersion !== current.version) {
@@ -35,10 +35,11 @@ export function createUpdateFlightStatus(deps: { uow: FlightUnitOfWork; clock: C
       const events = [flightStatusChanged(change.flight, change.previous)];
       if (change.closedOffer) events.push(flightClosed(change.flight));
       await tx.outbox.add(events);
-      return change.flight;
+      return change;
     }, call);
-    changes.changed([flight.id]);
-    return flight;
+    changes.changed([change.flight.id]);
+    if (change.closedOffer && change.flight.closeReason) deps.closed?.inc({ reason: change.flight.closeReason });
+    return change.flight;
   };
 }
 export type UpdateFlightStatus = ReturnType<typeof createUpdateFlightStatus>;

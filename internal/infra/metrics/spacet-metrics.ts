@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 const SYNC_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const SYNC_JOBS = ["spacex_launches", "launchpads"];
 const SYNC_OUTCOMES = ["succeeded", "failed", "locked", "not_due"];
+/** The domain's flight close reasons (internal/domain/flight/flight.ts CloseReason). */
+const FLIGHT_CLOSE_REASONS = ["sold_out", "offer_expired", "departed"];
 
 /**
  * Every `spacet_*` metric updated as things happen, in one place (README "Metrics" documents
@@ -27,6 +29,12 @@ export function createSpacetMetrics(registry: Registry) {
       name: "spacet_flight_bookings_total",
       help: "BookFlight answers by result: confirmed, the refusal's reason (insufficient_seats, flight_closed, flight_busy, ...), or error.",
       labelNames: ["result"],
+      registers,
+    }),
+    flightsClosed: new Counter({
+      name: "spacet_flights_closed_total",
+      help: "Flights whose offer closed, by reason, counted once the close committed: sold_out (the coordinator, last seat), offer_expired (the expiry job, or the coordinator for a request that found the offer ended), departed (a status change to BOARDING or DEPARTED).",
+      labelNames: ["reason"],
       registers,
     }),
     sync: {
@@ -92,6 +100,7 @@ export function createSpacetMetrics(registry: Registry) {
   metrics.bookings.inc({ result: "created" }, 0);
   metrics.flightBookings.inc({ result: "confirmed" }, 0);
   for (const result of ["succeeded", "retrying", "failed"]) metrics.webhookDeliveries.inc({ result }, 0);
+  for (const reason of FLIGHT_CLOSE_REASONS) metrics.flightsClosed.inc({ reason }, 0);
   for (const job of SYNC_JOBS) for (const outcome of SYNC_OUTCOMES) metrics.sync.runs.inc({ job, outcome }, 0);
   for (const kind of ["booking", "launch"]) metrics.sync.cancellations.inc({ kind }, 0);
   return metrics;

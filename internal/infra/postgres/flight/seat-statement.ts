@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { SeatDecision, SeatRequest } from "../../../app/flight/ports.js";
+import type { CounterMetric } from "../../../app/ports.js";
 import { DomainError } from "../../../domain/errors.js";
 import { isPgError, PG } from "../pg-errors.js";
 import { preparedStatement } from "../prepared-statements.js";
@@ -13,6 +14,8 @@ type OutcomeRow = AvailabilityColumns &
     booking_id: string | null;
     booking_flight_id: string | null;
     booking_status: string | null;
+    /** The flight's status as the statement's snapshot saw it, before the function took the lock. */
+    status_before: string | null;
   };
 
 /**
@@ -28,10 +31,16 @@ export interface SeatStatement {
  * The one call, as fixed text: compiled once here rather than by Kysely per batch, and prepared
  * once per connection (Postgres parses and plans it the first time only). Request i is element
  * i of every array; $9 is the lock timeout (see migrations/postgresql/0009_flight_coordinator.sql).
+ *
+ * `status_before` tells whether the first request closed the flight (see `closedBy`): an
+ * uncorrelated subquery, so it runs once, and with the statement's snapshot, taken before the
+ * function locked the row; the function's own reads and writes come after it and stay invisible
+ * to it. One primary-key lookup per batch.
  */
 const BOOK_FLIGHT_SEATS = preparedStatement(
   "book_flight_seats",
-  "select * from book_flight_seats($1::uuid, $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::integer[], $7::integer[], $8::integer[], $9)",
+  `select s.*, (select f.status from flights f where f.id = $1::uuid) as status_before
+     from book_flight_seats($1::uuid, $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::integer[], $7::integer[], $8::integer[], $9) s`,
 );
 
 /** How long a refused FLIGHT_BUSY caller should wait before retrying. */
@@ -39,9 +48,10 @@ export const FLIGHT_BUSY_RETRY_MS = 1_000;
 
 /**
  * The coordinator's statement over `db` (the pool: each call is its own autocommit transaction).
- * `lockTimeoutMs` bounds the wait for the flight's row lock (FLIGHT_BUSY beyond it).
+ * `lockTimeoutMs` bounds the wait for the flight's row lock (FLIGHT_BUSY beyond it); `closed`
+ * counts the flights a batch closed, by reason (spacet_flights_closed_total), once it committed.
  */
-export function createSeatStatement(db: Kysely<Database>, opts: { lockTimeoutMs: number }): SeatStatement {
+export function createSeatStatement(db: Kysely<Database>, opts: { lockTimeoutMs: number; closed?: CounterMetric<"reason"> }): SeatStatement {
   const lockTimeout = `${Math.max(1, Math.round(opts.lockTimeoutMs))}ms`;
   return {
     async book(flightId, requests) {
@@ -61,12 +71,31 @@ export function createSeatStatement(db: Kysely<Database>, opts: { lockTimeoutMs:
           ]),
         );
         if (rows.length !== requests.length) throw new Error(`book_flight_seats answered ${rows.length} rows for ${requests.length} requests`);
+        // Autocommit: the rows are here, so the batch (and any close in it) committed.
+        const reason = closedBy(rows);
+        if (reason) opts.closed?.inc({ reason });
         return rows.map((row) => toDecision(flightId, row));
       } catch (e) {
         throw translate(e);
       }
     },
   };
+}
+
+/**
+ * The reason a batch closed its flight, if one of its requests did (at most one can: a closed
+ * flight stays closed in a batch): the last seat taken (sold_out) or a request finding the offer
+ * ended (offer_expired). Each row is the flight as its request left it, so request i closed it
+ * when the row before (for the first, the flight as the statement found it) was open and its
+ * own is closed. The first request's "before" is read before the lock: should the expiry job
+ * close the flight in between (a window of the lock wait), the job counts it and so does this.
+ */
+function closedBy(rows: readonly OutcomeRow[]): string | undefined {
+  for (const [i, row] of rows.entries()) {
+    const before = i === 0 ? row.status_before : rows[i - 1].status;
+    if (before === "open" && row.status === "closed" && row.close_reason) return row.close_reason;
+  }
+  return undefined;
 }
 
 function toDecision(flightId: string, row: OutcomeRow): SeatDecision {
