@@ -28,13 +28,22 @@ const event = (id: string, n: number) => ({
 describe("echo consumer (npm run examples:echo)", () => {
   it("prints each event once, deduplicated by event id, survives a lost subscription and exits 0 on SIGTERM", async () => {
     const topic = uniqueName("launches");
+    const flightsTopic = uniqueName("flights");
     const subscription = uniqueName("echo");
     const echo = spawnScript("examples/echo-consumer/main.ts", {
       args: ["--subscription", subscription],
-      env: { PUBSUB_EMULATOR_HOST: emu.host, PUBSUB_PROJECT_ID: emu.projectId, PUBSUB_LAUNCHES_TOPIC: topic },
+      env: { PUBSUB_EMULATOR_HOST: emu.host, PUBSUB_PROJECT_ID: emu.projectId, PUBSUB_LAUNCHES_TOPIC: topic, PUBSUB_FLIGHTS_TOPIC: flightsTopic },
     });
     try {
       await echo.waitForLine(new RegExp(`listening on subscription ${subscription} \\(topic ${topic}`));
+      await echo.waitForLine(new RegExp(`listening on subscription ${subscription}-flights \\(topic ${flightsTopic}`));
+      // Flight events, on their own topic with the flight id as ordering key, print the same way.
+      await publish(flightsTopic, {
+        ...event("evt-f1", 1),
+        orderingKey: "flight-1",
+        attributes: { ...event("evt-f1", 1).attributes, event_type: "spacet.events.v1.FlightCreated" },
+      });
+      assert.match(await echo.waitForLine(/id=evt-f1 /), /^2049-01-01T00:00:00.000Z spacet.events.v1.FlightCreated key=flight-1 id=evt-f1 \{"n":1\}$/);
       await publish(topic, event("evt-1", 1));
       await publish(topic, event("evt-1", 1)); // a re-publish after a relay crash
       await publish(topic, event("evt-2", 2));
@@ -56,7 +65,7 @@ describe("echo consumer (npm run examples:echo)", () => {
         echo
           .stdout()
           .split("\n")
-          .filter((l) => l.includes("listening on subscription")).length === 2;
+          .filter((l) => l.includes(`listening on subscription ${subscription} (`)).length === 2;
       for (const deadline = Date.now() + 30_000; !relistened() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
       assert.ok(relistened(), `re-subscribed\n${echo.stderr()}`);
       await publish(topic, event("evt-3", 3));
