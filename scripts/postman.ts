@@ -69,7 +69,8 @@ async function waitUntilReady(url: string, server: ScriptProcess): Promise<void>
 /** newman's own CLI, through the Node running this script (no shell, no PATH lookup). */
 function runNewman(args: readonly string[]): Promise<number> {
   const cli = path.join(path.dirname(createRequire(import.meta.url).resolve("newman/package.json")), "bin", "newman.js");
-  const child = spawn(process.execPath, [cli, ...args], { cwd: REPO_ROOT, stdio: "inherit" });
+  // newman 6.2.2 reads fs.F_OK, which Node 24 flags on every run (DEP0176): only that one is muted.
+  const child = spawn(process.execPath, ["--disable-warning=DEP0176", cli, ...args], { cwd: REPO_ROOT, stdio: "inherit" });
   return new Promise((resolve) => child.once("close", (code) => resolve(code ?? 1)));
 }
 
