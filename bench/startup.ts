@@ -15,6 +15,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { startSpacexFixtureServer } from "../internal/testkit/spacex-fixture-server/server.js";
 import { freePort } from "../pkg/free-port.js";
 import { TEST_JWT_SECRET } from "../internal/testkit/auth.js";
+import { TEST_PAGE_TOKEN_SECRET } from "../internal/testkit/page-tokens.js";
 import { createTestDatabase } from "../internal/testkit/postgres.js";
 import { REPO_ROOT } from "../internal/testkit/processes.js";
 import { startPubsubEmulator } from "../internal/testkit/pubsub-emulator.js";
@@ -158,7 +159,8 @@ export async function runStartupBench(): Promise<void> {
     line(`no Pub/Sub emulator (${e.message.split("\n")[0]}): the relay-on row is left out`);
     return undefined;
   });
-  const env = { PG_DSN: db.dsn, JWT_SECRET: TEST_JWT_SECRET, SPACEX_API_URL: spacex.url, PUBSUB_ENABLED: "false" };
+  // A DSN means shared keys (the server refuses to start without them).
+  const env = { PG_DSN: db.dsn, JWT_SECRET: TEST_JWT_SECRET, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, SPACEX_API_URL: spacex.url, PUBSUB_ENABLED: "false" };
   const rows: { name: string; args: readonly string[]; env: NodeJS.ProcessEnv; checked: boolean; samples: Sample[] }[] = [
     { name: "server (node dist/, relay off)", args: SERVER_ARGS, env, checked: true, samples: [] },
     ...(emulator
