@@ -71,6 +71,7 @@ function runNewman(args: readonly string[]): Promise<number> {
   const cli = path.join(path.dirname(createRequire(import.meta.url).resolve("newman/package.json")), "bin", "newman.js");
   // newman 6.2.2 reads fs.F_OK, which Node 24 flags on every run (DEP0176): only that one is muted.
   const child = spawn(process.execPath, ["--disable-warning=DEP0176", cli, ...args], { cwd: REPO_ROOT, stdio: "inherit" });
+  cleanups.unshift(async () => void (child.exitCode === null && child.signalCode === null && child.kill("SIGTERM")));
   return new Promise((resolve) => child.once("close", (code) => resolve(code ?? 1)));
 }
 
@@ -124,13 +125,27 @@ async function main(): Promise<number> {
   return code;
 }
 
+let cleaning: Promise<void> | undefined;
+/** Stops the server (first), drops the database and closes the fixture server; once. */
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => console.error("cleanup failed:", error));
+  })());
+// Stopped from outside (CI timeout, Ctrl-C): nothing is left running or behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(1));
+  });
+}
+
 let code = 1;
 try {
   code = await main();
 } catch (error) {
   console.error(error);
 } finally {
-  for (const cleanup of cleanups) await cleanup().catch((error: unknown) => console.error("cleanup failed:", error));
+  await cleanUp();
 }
 say(code === 0 ? "every assertion passed" : `FAILED (exit ${code})`);
 process.exit(code);
