@@ -199,6 +199,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       maxStreams: config.flights.watchMaxStreams,
       metrics: metrics.spacet.flightWatch,
       log,
+      stopping: () => stopping !== undefined,
     });
     const notifications = createNotificationUseCases({ db: dbh.db, settings: config.webhooks });
     const routes = createApiRoutes(uc, createPageTokenCodec(pageTokenSecret), sync, identity, { ...flights, watchFlight: flightWatch.watch }, notifications);

@@ -27,6 +27,7 @@ export function startFlightWatch(deps: {
   maxStreams: number;
   metrics: SpacetMetrics["flightWatch"];
   log: Logger;
+  stopping: () => boolean;
 }): FlightWatch {
   const log = deps.log.child({ component: "flight-watch" });
   const watch = createFlightWatch({
@@ -36,6 +37,7 @@ export function startFlightWatch(deps: {
       applicationName: `${deps.appName}-flight-watch`,
       reconnectDelayMs: (failures) => backoffDelay(failures, RECONNECT),
       log,
+      stopping: deps.stopping,
     }),
     maxStreams: deps.maxStreams,
     counters: { read: () => deps.metrics.reads.inc(), sent: () => deps.metrics.messages.inc() },

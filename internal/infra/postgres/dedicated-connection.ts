@@ -34,8 +34,9 @@ export function openDedicatedConnection(opts: {
   name: string;
   log: Logger;
   /**
-   * Whether the owner began to stop: a connection lost then (Ctrl-C also stops an embedded
-   * PostgreSQL at once) is expected and logged at debug instead of warn.
+   * Whether the process began to stop: a connection lost then (Ctrl-C also stops an embedded
+   * PostgreSQL at once) is expected and logged at debug instead of warn, as is one lost once
+   * `close()` was called.
    */
   stopping?: () => boolean;
 }): DedicatedConnection {
@@ -48,14 +49,12 @@ export function openDedicatedConnection(opts: {
   const retry = (err: unknown, msg: string) => {
     if (closed) return;
     const retryInMs = opts.reconnectDelayMs(++failures);
-    const stopping = opts.stopping;
-    if (!stopping) opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`);
-    else
-      unlessStopping(
-        () => closed || stopping(),
-        () => opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`),
-        () => opts.log.debug({ err, retryInMs }, `${opts.name} ${msg}`),
-      );
+    // A loss the owner's stop explains (closed by now, or the process stopping) is expected.
+    unlessStopping(
+      () => closed || (opts.stopping?.() ?? false),
+      () => opts.log.warn({ err, retryInMs }, `${opts.name} ${msg}`),
+      () => opts.log.debug({ err, retryInMs }, `${opts.name} ${msg}`),
+    );
     clearTimeout(timer);
     timer = setTimeout(() => void connect(), retryInMs);
   };

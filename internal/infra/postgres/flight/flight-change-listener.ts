@@ -15,6 +15,8 @@ export function createFlightChangeListener(opts: {
   applicationName: string;
   reconnectDelayMs: (failures: number) => number;
   log: Logger;
+  /** Whether the process began to stop (a loss then is logged at debug). */
+  stopping?: () => boolean;
 }): FlightChangeFeed {
   let connection: DedicatedConnection | undefined;
   return {
