@@ -86,10 +86,13 @@ export function createDeliveryQueue(db: Kysely<Database>): DeliveryQueue {
 
     async msUntilNextDue() {
       // The database's clock decides when a row is due, so the wait is measured by it too.
+      // No pending row is NULL, "nothing to wait for" (greatest() would turn it into 0, "due
+      // now", and an idle dispatcher would claim in a loop), so the clamp happens here.
       const { rows } = await sql<{ ms: number | null }>`
-        select greatest(0, extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+        select (extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
           from webhook_deliveries where status = 'pending'`.execute(db);
-      return rows[0].ms ?? undefined;
+      const ms = rows[0].ms;
+      return ms === null ? undefined : Math.max(0, ms);
     },
   };
 }
