@@ -25,6 +25,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HTTP_PORT=8080 \
     GRPC_PORT=8081 \
     PG_DATA_DIR=/app/.data/pg
@@ -41,7 +42,10 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # A young generation of at most 2 x 8 MB: Node 24 otherwise reserves up to 64 MB of it on a
-# large host, which an idle service never needs (bench/startup.ts). Migrations alone:
+# large host, which an idle service never needs (bench/startup.ts). No Maglev (V8's mid-tier
+# JIT): its background compiles leave ~3–5 MB of malloc'd memory behind, and hot code still
+# reaches TurboFan, so a booking costs the same CPU; MALLOC_ARENA_MAX above caps glibc at two
+# malloc arenas instead of one per thread (README, "idle RSS"). Migrations alone:
 # `node dist/cmd/migrate.js`; the outbox relay alone: `node dist/cmd/relay.js`; make an operator:
 # `node dist/cmd/user-operator.js <name>`.
-CMD ["node", "--max-semi-space-size=8", "dist/cmd/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--no-maglev", "dist/cmd/server.js"]

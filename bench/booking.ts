@@ -93,7 +93,7 @@ export async function runBookingBench(): Promise<void> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const service = await startServiceProcess({
     dsn: db.dsn,
-    env: { LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
+    env: { ...PRODUCTION_SERVER.env, LAUNCH_CAPACITY: "100000", PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
     script: PRODUCTION_SERVER.script,
     nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...PRODUCTION_SERVER.nodeArgs],
   });

@@ -59,7 +59,7 @@ export async function runFlightsBench(): Promise<void> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const service = await startServiceProcess({
     dsn: db.dsn,
-    env: { PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
+    env: { ...PRODUCTION_SERVER.env, PG_POOL_MAX: String(POOL_MAX), LOG_LEVEL: "warn" },
     script: PRODUCTION_SERVER.script,
     nodeArgs: [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), ...PRODUCTION_SERVER.nodeArgs],
   });

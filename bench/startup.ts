@@ -27,7 +27,7 @@ const TARGET_READY_MS = 1_500;
 const TARGET_RSS_MB = 120;
 /** How long the process sits idle after its start-up work before RSS is read. */
 const IDLE_MS = 3_000;
-/** The production command of the Dockerfile (`npm start` runs the same). */
+/** The production command of the Dockerfile (`npm start` runs the same); its environment is PRODUCTION_SERVER.env. */
 export const SERVER_ARGS = [...PRODUCTION_SERVER.nodeArgs, PRODUCTION_SERVER.script];
 
 interface Sample {
@@ -162,13 +162,13 @@ export async function runStartupBench(): Promise<void> {
   // A DSN means shared keys (the server refuses to start without them).
   const env = { PG_DSN: db.dsn, JWT_SECRET: TEST_JWT_SECRET, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, SPACEX_API_URL: spacex.url, PUBSUB_ENABLED: "false" };
   const rows: { name: string; args: readonly string[]; env: NodeJS.ProcessEnv; checked: boolean; samples: Sample[] }[] = [
-    { name: "server (node dist/, relay off)", args: SERVER_ARGS, env, checked: true, samples: [] },
+    { name: "server (node dist/, relay off)", args: SERVER_ARGS, env: { ...PRODUCTION_SERVER.env, ...env }, checked: true, samples: [] },
     ...(emulator
       ? [
           {
             name: "server (node dist/, relay on)",
             args: SERVER_ARGS,
-            env: { ...env, PUBSUB_ENABLED: "true", PUBSUB_EMULATOR_HOST: emulator.host, PUBSUB_PROJECT_ID: emulator.projectId },
+            env: { ...PRODUCTION_SERVER.env, ...env, PUBSUB_ENABLED: "true", PUBSUB_EMULATOR_HOST: emulator.host, PUBSUB_PROJECT_ID: emulator.projectId },
             checked: false,
             samples: [],
           },

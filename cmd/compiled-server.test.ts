@@ -12,9 +12,10 @@ import { OPENAPI_DOCUMENT_URL } from "./wiring/openapi-route.js";
 const run = promisify(execFile);
 
 /**
- * What the image runs: `npm run build`, then `node --max-semi-space-size=8 dist/cmd/server.js`
- * (the Dockerfile's CMD and `npm start`) with no TypeScript loader. The build must carry what the
- * code reads at run time beside it (the migrations, the OpenAPI document).
+ * What the image runs: `npm run build`, then `MALLOC_ARENA_MAX=2 node --max-semi-space-size=8
+ * --no-maglev dist/cmd/server.js` (the Dockerfile's ENV and CMD, and `npm start`) with no
+ * TypeScript loader. The build must carry what the code reads at run time beside it (the
+ * migrations, the OpenAPI document).
  */
 describe("the compiled server (dist/)", () => {
   let db: TestDatabase;
@@ -22,7 +23,12 @@ describe("the compiled server (dist/)", () => {
   before(async () => {
     await run("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT });
     db = await createTestDatabase({ empty: true });
-    service = await startServiceProcess({ dsn: db.dsn, script: "dist/cmd/server.js", nodeArgs: ["--max-semi-space-size=8"] });
+    service = await startServiceProcess({
+      dsn: db.dsn,
+      env: { MALLOC_ARENA_MAX: "2" },
+      script: "dist/cmd/server.js",
+      nodeArgs: ["--max-semi-space-size=8", "--no-maglev"],
+    });
   });
   after(async () => {
     await service?.stop();

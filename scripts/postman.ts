@@ -85,8 +85,9 @@ async function main(): Promise<number> {
   const operator = `pm-operator-${runId}`;
   const baseUrl = `http://127.0.0.1:${httpPort}`;
   const server = spawnScript(SERVER, {
-    nodeArgs: ["--max-semi-space-size=8"],
+    nodeArgs: ["--max-semi-space-size=8", "--no-maglev"],
     env: {
+      MALLOC_ARENA_MAX: "2",
       ...dbEnv,
       HTTP_PORT: String(httpPort),
       GRPC_PORT: String(grpcPort),
