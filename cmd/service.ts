@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { Http2ServerRequest, Http2ServerResponse, IncomingHttpHeaders } from "node:http2";
 import { createRegistry } from "@bufbuild/protobuf";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { type ConnectRouter, cors as connectCors, type Interceptor } from "@connectrpc/connect";
@@ -10,7 +10,7 @@ import type { Config } from "../config/config.js";
 import { file_google_rpc_error_details } from "../gen/google/rpc/error_details_pb.js";
 import { FlightService, file_spacet_v1_flight } from "../gen/spacet/v1/flight_pb.js";
 import { registerReflection } from "../pkg/grpc-reflection/index.js";
-import { createConnectAdapter } from "../pkg/connect-adapter/index.js";
+import { type ConnectAdapter, createConnectAdapter } from "../pkg/connect-adapter/index.js";
 import { createH2cServer, type H2cServer } from "../pkg/h2c-server/index.js";
 import { createCors, rejectDotSegments } from "../pkg/http-edge/index.js";
 import { createHttpTranscoder } from "../pkg/http-transcoder/index.js";
@@ -68,7 +68,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   if (access.problems.length > 0) {
     throw new Error(`methods without an access rule:\n  - ${access.problems.join("\n  - ")}`);
   }
-  let api: ((req: Req, res: Res) => void) | undefined;
+  let api: ConnectAdapter | undefined;
   let database: DependencyCheck = () => Promise.reject(new Error("not connected yet"));
 
   // Process metrics from the first moment; RPC, domain and database metrics as they come up.
@@ -122,6 +122,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     bodyTimeoutMs: config.http.bodyTimeoutMs,
     maxActiveRequests: 1_000 + config.flights.watchMaxStreams,
     isLongLived: (req: Req) => (req.url ?? "").split("?", 1)[0] === watchPath,
+    // gRPC unary calls skip the compatibility API once the API serves (the lean path of the adapter).
+    streams: (headers: IncomingHttpHeaders) => api?.grpcUnary(headers),
   };
   const http = createH2cServer(handler, limits);
   const grpc = createH2cServer(handler, limits);
@@ -236,7 +238,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         registerReflection(router, [...API_SERVICES]);
       },
       interceptors,
-      contextValues,
+      contextValues: requestContextValues,
       // Requests Connect cannot decode never reach `interceptors`; they are counted and logged all the same.
       failureInterceptors: [metrics.failureInterceptor, logging],
       readMaxBytes: 1024 * 1024,

@@ -3,26 +3,12 @@ import http2, { type IncomingHttpHeaders } from "node:http2";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as S } from "../../gen/grpc/health/v1/health_pb.js";
 import { createH2cServer } from "../h2c-server/index.js";
 import { createConnectAdapter } from "./connect-adapter.js";
-
-/** Records `<method> <code>` for every RPC an interceptor saw finish. */
-const recorder =
-  (seen: string[]): Interceptor =>
-  (next) =>
-  async (req) => {
-    try {
-      const res = await next(req);
-      seen.push(`${req.method.name} ok`);
-      return res;
-    } catch (e) {
-      seen.push(`${req.method.name} ${Code[ConnectError.from(e).code]}`);
-      throw e;
-    }
-  };
+import { recorder } from "./testdata/recorder.js";
 
 const envelope = (bytes: number[]) => Buffer.concat([Buffer.from([0, 0, 0, 0, bytes.length]), Buffer.from(bytes)]);
 
@@ -44,18 +30,17 @@ function h2(url: string, headers: http2.OutgoingHttpHeaders, body: Uint8Array) {
 describe("connect adapter", () => {
   const inChain: string[] = [];
   const failures: string[] = [];
-  const server = createH2cServer(
-    createConnectAdapter({
-      routes: (router) => router.service(Health, { check: () => ({ status: S.SERVING }) }),
-      interceptors: [recorder(inChain)],
-      failureInterceptors: [recorder(failures)],
-      readMaxBytes: 64,
-      fallback: (_req, res) => {
-        res.writeHead(404, { "content-type": "text/plain" });
-        res.end("fallback");
-      },
-    }),
-  );
+  const adapter = createConnectAdapter({
+    routes: (router) => router.service(Health, { check: () => ({ status: S.SERVING }) }),
+    interceptors: [recorder(inChain)],
+    failureInterceptors: [recorder(failures)],
+    readMaxBytes: 64,
+    fallback: (_req, res) => {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("fallback");
+    },
+  });
+  const server = createH2cServer(adapter, { streams: adapter.grpcUnary });
   let url: string;
   let port: number;
   before(async () => {

@@ -10,11 +10,19 @@ import {
   createConnectRouter,
   createContextKey,
   createContextValues,
+  createMethodImplSpec,
+  createServiceImplSpec,
   type Interceptor,
   type UnaryRequest,
 } from "@connectrpc/connect";
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
-import type { UniversalHandler, UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import {
+  type UniversalHandler,
+  type UniversalServerRequest,
+  type UniversalServerResponse,
+  validateUniversalHandlerOptions,
+} from "@connectrpc/connect/protocol";
+import { createGrpcUnaryRoute, type StreamRoute, type UnaryImplSpec } from "./grpc-unary.js";
 import { answerUnknownGrpcMethod, isGrpcRequest } from "./unknown-grpc-method.js";
 import { readEarlyFailure } from "./undecodable.js";
 
@@ -33,9 +41,12 @@ export interface ConnectAdapterOptions extends ConnectRouterOptions {
    * message and a `next` that throws the RPC's error, so logging and metrics see every RPC.
    */
   readonly failureInterceptors?: readonly Interceptor[];
-  /** Context values for each request, as `connectNodeAdapter({ contextValues })` gives them (e.g. the client's address). */
-  readonly contextValues?: (req: IncomingMessage | Http2ServerRequest) => ContextValues;
+  /** Context values for each request, from the address of the client's end of the connection. */
+  readonly contextValues?: (remoteAddress: string | undefined) => ContextValues;
 }
+
+/** The adapter's request listener, plus the gRPC unary calls it serves on HTTP/2's core API (pkg/h2c-server's `streams`). */
+export type ConnectAdapter = NodeHandlerFn & { readonly grpcUnary: StreamRoute };
 
 /** Set by the outermost interceptor: the RPC reached the interceptors, so they saw its outcome. */
 const reachedInterceptors = createContextKey(false, { description: "reached interceptors" });
@@ -52,16 +63,22 @@ const markReached: Interceptor = (next) => (req) => {
  * `failureInterceptors` see it like any other RPC. A gRPC request for a method nobody serves
  * answers grpc-status UNIMPLEMENTED, as gRPC clients expect, instead of reaching `fallback`.
  */
-export function createConnectAdapter(options: ConnectAdapterOptions): NodeHandlerFn {
-  const router = createConnectRouter({
-    acceptCompression: [compressionGzip, compressionBrotli],
-    ...options,
-    interceptors: [markReached, ...(options.interceptors ?? [])],
-  });
-  options.routes(router);
+export function createConnectAdapter(options: ConnectAdapterOptions): ConnectAdapter {
+  const routerOptions = { acceptCompression: [compressionGzip, compressionBrotli], ...options };
+  const router = createConnectRouter({ ...routerOptions, interceptors: [markReached, ...(options.interceptors ?? [])] });
+  const unary = new Map<string, UnaryImplSpec>();
+  options.routes(recordingUnary(router, unary));
   const paths = new Map(router.handlers.map((h) => [h.requestPath, h] as const));
+  const contextValuesOf = options.contextValues ?? (() => createContextValues());
+  const grpcUnary = createGrpcUnaryRoute({
+    methods: unary,
+    interceptors: options.interceptors ?? [],
+    failureInterceptors: options.failureInterceptors ?? [],
+    handlerOptions: validateUniversalHandlerOptions(routerOptions),
+    contextValues: contextValuesOf,
+  });
 
-  return (req, res) => {
+  const handle: NodeHandlerFn = (req, res) => {
     const handler = paths.get((req.url ?? "").split("?", 1)[0]);
     if (!handler) {
       if (isGrpcRequest(req)) return answerUnknownGrpcMethod(req, res);
@@ -70,7 +87,7 @@ export function createConnectAdapter(options: ConnectAdapterOptions): NodeHandle
       res.end();
       return;
     }
-    const contextValues = options.contextValues?.(req) ?? createContextValues();
+    const contextValues = contextValuesOf(req.socket?.remoteAddress);
     let uReq: UniversalServerRequest;
     try {
       uReq = universalRequestFromNodeRequest(req, res, undefined, contextValues);
@@ -88,6 +105,33 @@ export function createConnectAdapter(options: ConnectAdapterOptions): NodeHandle
       // The client went away mid-answer: nothing left to tell anyone.
       .catch(() => undefined);
   };
+  return Object.assign(handle, { grpcUnary });
+}
+
+/**
+ * The router, noting each unary method registered without options of its own: those are the
+ * ones the gRPC unary path serves with the router's interceptors (options would change them).
+ */
+function recordingUnary(router: ConnectRouter, unary: Map<string, UnaryImplSpec>): ConnectRouter {
+  const note = (spec: ReturnType<typeof createServiceImplSpec>["methods"][string]) => {
+    if (spec.kind === "unary") unary.set(`/${spec.method.parent.typeName}/${spec.method.name}`, spec);
+  };
+  const recording: ConnectRouter = {
+    get handlers() {
+      return router.handlers;
+    },
+    service(service, implementation, opts) {
+      router.service(service, implementation, opts);
+      if (!opts) for (const spec of Object.values(createServiceImplSpec(service, implementation).methods)) note(spec);
+      return recording;
+    },
+    rpc(method, implementation, opts) {
+      router.rpc(method, implementation, opts);
+      if (!opts) note(createMethodImplSpec(method, implementation));
+      return recording;
+    },
+  };
+  return recording;
 }
 
 /** Maps INTERNAL (the decoder's code) to INVALID_ARGUMENT and lets the failure interceptors observe the RPC. */

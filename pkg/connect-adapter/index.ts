@@ -1,1 +1,1 @@
-export { type ConnectAdapterOptions, createConnectAdapter, type NodeHandlerFn } from "./connect-adapter.js";
+export { type ConnectAdapter, type ConnectAdapterOptions, createConnectAdapter } from "./connect-adapter.js";

@@ -1,11 +1,24 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import http2, { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import http2, {
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
 import { armBodyTimeout } from "./body-timeout.js";
 import { sniffConnection } from "./sniff-connection.js";
 
 /** A Node request handler that serves both protocols, such as `connectNodeAdapter(...)`. */
 export type H2cHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
+
+/**
+ * HTTP/2 streams served on node:http2's core API: given a stream's headers, returns the function
+ * that answers it, or undefined to hand the stream to the {@link H2cHandler} as a request and a
+ * response (the compatibility API, which costs a call more).
+ */
+type H2cStreamRoute = (headers: IncomingHttpHeaders) => ((stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void) | undefined;
 
 /** Timeouts (in milliseconds) and limits of {@link createH2cServer}. */
 export interface H2cServerOptions {
@@ -47,6 +60,8 @@ export interface H2cServerOptions {
   readonly maxConnections?: number;
   /** Other options for the HTTP/2 server; `settings.maxConcurrentStreams` wins over `maxConcurrentStreams`. */
   readonly http2?: http2.ServerOptions;
+  /** HTTP/2 streams to serve on the core API; they count against the same limits and body timeout. */
+  readonly streams?: H2cStreamRoute;
 }
 
 /** One port serving h2c (gRPC and HTTP/2 clients) and HTTP/1.1 (REST, Connect, curl, probes). */
@@ -86,6 +101,15 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
   let draining = false;
   let closing: Promise<void> | undefined;
 
+  /** A request or stream closed: one fewer in flight. */
+  const settled = (): void => {
+    active--;
+    if (active === 0) {
+      for (const wake of idleWaiters) wake();
+      idleWaiters.clear();
+    }
+  };
+
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
     const h1 = req.httpVersionMajor === 1 ? (res as ServerResponse) : undefined;
     if (active >= maxActiveRequests) {
@@ -104,16 +128,12 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
       }
     }
     res.once("close", () => {
-      active--;
       if (h1) {
         h1Responses.delete(h1);
         // The connection just became idle: while draining, close it rather than keep it alive.
         if (draining) setImmediate(() => h1Server.closeIdleConnections());
       }
-      if (active === 0) {
-        for (const wake of idleWaiters) wake();
-        idleWaiters.clear();
-      }
+      settled();
     });
     handler(req, res);
   };
@@ -136,6 +156,17 @@ export function createH2cServer(handler: H2cHandler, opts: H2cServerOptions = {}
     { ...opts.http2, settings: { maxConcurrentStreams: opts.maxConcurrentStreams ?? 100, ...opts.http2?.settings } },
     onRequest,
   );
+  if (opts.streams)
+    routeStreams(h2Server, opts.streams, (stream, headers, serve) => {
+      if (active >= maxActiveRequests) {
+        stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
+      active++;
+      armBodyTimeout(stream, bodyTimeoutMs);
+      stream.once("close", settled);
+      serve(stream, headers);
+    });
   h2Server.on("session", (session: ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -204,6 +235,25 @@ function refuse(req: IncomingMessage | Http2ServerRequest, res: ServerResponse |
   }
   res.writeHead(503, { "content-type": "text/plain", "retry-after": "1", connection: "close" });
   res.end("server busy\n");
+}
+
+/**
+ * Puts `route` in front of node's compatibility layer: node turns every stream into a request
+ * and a response in its own 'stream' listener (installed for the 'request' listener), so that
+ * listener is taken off and called only for the streams `route` leaves alone.
+ */
+function routeStreams(
+  server: http2.Http2Server,
+  route: H2cStreamRoute,
+  take: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, serve: NonNullable<ReturnType<H2cStreamRoute>>) => void,
+): void {
+  const compat = server.listeners("stream") as ((...args: unknown[]) => void)[];
+  server.removeAllListeners("stream");
+  server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ...rest: unknown[]) => {
+    const serve = route(headers);
+    if (serve) take(stream, headers, serve);
+    else for (const listener of compat) listener.call(server, stream, headers, ...rest);
+  });
 }
 
 /** Sends GOAWAY to a session that has had no open stream for `idleMs`. */

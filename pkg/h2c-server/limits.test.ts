@@ -121,6 +121,34 @@ describe("h2c server limits", () => {
     }
   });
 
+  it("counts streams served on the core API like requests: the same limit, the same body timeout", async () => {
+    let taken: () => void = () => undefined;
+    const served = new Promise<void>((resolve) => {
+      taken = resolve;
+    });
+    const { server, url } = await start({
+      maxActiveRequests: 1,
+      bodyTimeoutMs: 200,
+      // /core streams never answer: only the body timeout or the client ends them.
+      streams: (headers) => (headers[":path"] === "/core" ? () => taken() : undefined),
+    });
+    const session = http2.connect(url);
+    try {
+      const quiet = session.request({ ":method": "POST", ":path": "/core" }, { endStream: false });
+      const quietClosed = closed(quiet);
+      await served;
+      assert.equal(server.activeRequests, 1);
+      const refused = session.request({ ":method": "GET", ":path": "/echo" });
+      assert.equal(await closed(refused), http2.constants.NGHTTP2_REFUSED_STREAM, "over the limit");
+      assert.equal(await quietClosed, http2.constants.NGHTTP2_CANCEL, "reset by the body timeout");
+      assert.equal(await body(session.request({ ":method": "GET", ":path": "/echo" })), "ok", "other streams still reach the handler");
+      assert.equal(server.activeRequests, 0);
+    } finally {
+      session.destroy();
+      await server.close({ graceMs: 100 });
+    }
+  });
+
   it("closes connections past maxConnections at once", async () => {
     const { server, port, url } = await start({ maxConnections: 1 });
     const first = http2.connect(url);
