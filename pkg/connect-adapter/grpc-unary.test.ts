@@ -148,6 +148,25 @@ describe("gRPC unary calls on the HTTP/2 core API", () => {
     }
   });
 
+  it("refuses bytes past the one message while the client is still sending, so a call never buffers more than readMaxBytes", async () => {
+    const session = http2.connect(urls.lean);
+    try {
+      const stream = session.request(GRPC_CALL, { endStream: false });
+      stream.on("error", () => undefined);
+      const trailers = new Promise<IncomingHttpHeaders>((resolve) => stream.on("trailers", resolve));
+      stream.resume();
+      // A whole message, then more bytes, and the body never ends.
+      stream.write(check(""));
+      stream.write(Buffer.alloc(1024));
+      const t = await trailers;
+      assert.equal(t["grpc-status"], String(Code.Unimplemented));
+      assert.match(decodeURIComponent(String(t["grpc-message"])), /extra input message/);
+      assert.deepEqual(failures.splice(0), ["Check Unimplemented"]);
+    } finally {
+      session.destroy();
+    }
+  });
+
   it("leaves to Connect what it does not answer itself", () => {
     const route = adapter.grpcUnary;
     const GRPC = { ...GRPC_CALL, ":authority": "localhost" };

@@ -202,22 +202,33 @@ export function createGrpcUnaryRoute(opts: GrpcUnaryOptions): StreamRoute {
   }
 }
 
+const EXTRA_MESSAGE = () => new ConnectError("protocol error: received extra input message for unary method", Code.Unimplemented);
+
 /** Reads the one enveloped message of a unary request, with Connect's checks and messages. */
 function envelopeReader(readMaxBytes: number) {
   const chunks: Buffer[] = [];
   let size = 0;
-  let checked = false;
+  /** Where the first envelope ends, once its header has arrived. */
+  let envelopeEnd: number | undefined;
   return {
-    /** Adds a chunk; returns the error once the message is known to be over readMaxBytes. */
+    /**
+     * Adds a chunk; returns the error as soon as the body is known to be wrong: a message over
+     * readMaxBytes, or bytes past the one message (which end() would refuse anyway). Failing
+     * then, not at the end of the body, keeps what a call buffers within readMaxBytes plus one
+     * chunk, whatever the client keeps sending.
+     */
     push(chunk: Buffer): ConnectError | undefined {
       chunks.push(chunk);
       size += chunk.byteLength;
-      if (checked || size < ENVELOPE_HEADER) return undefined;
-      checked = true;
-      const length = (chunks.length === 1 ? chunk : Buffer.concat(chunks)).readUInt32BE(1);
-      return length > readMaxBytes
-        ? new ConnectError(`message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted)
-        : undefined;
+      if (envelopeEnd === undefined) {
+        if (size < ENVELOPE_HEADER) return undefined;
+        const length = (chunks.length === 1 ? chunk : Buffer.concat(chunks)).readUInt32BE(1);
+        if (length > readMaxBytes) {
+          return new ConnectError(`message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted);
+        }
+        envelopeEnd = ENVELOPE_HEADER + length;
+      }
+      return size > envelopeEnd ? EXTRA_MESSAGE() : undefined;
     },
     /** The message once the body ended, or why there is not exactly one. */
     end(): { flags: number; data: Uint8Array } | ConnectError {
@@ -226,7 +237,7 @@ function envelopeReader(readMaxBytes: number) {
       if (size < ENVELOPE_HEADER) return new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
       const end = ENVELOPE_HEADER + body.readUInt32BE(1);
       if (end > size) return new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
-      if (end < size) return new ConnectError("protocol error: received extra input message for unary method", Code.Unimplemented);
+      if (end < size) return EXTRA_MESSAGE();
       return { flags: body[0], data: body.subarray(ENVELOPE_HEADER, end) };
     },
   };
