@@ -33,7 +33,9 @@ after(async () => {
 
 /** Every committed event arrived, and each aggregate's first arrivals follow its commit order. */
 async function assertCompleteAndOrdered(pool: pg.Pool, arrivals: readonly ReceivedEvent[]) {
-  const { rows } = await pool.query<{ id: string; aggregate_id: string }>("select id, aggregate_id from outbox order by seq");
+  const { rows } = await pool.query<{ id: string; aggregate_id: string; published: boolean; attempts: number }>(
+    "select id, aggregate_id, published_at is not null as published, attempts from outbox order by seq",
+  );
   const firstSeen = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const e of arrivals) {
@@ -43,7 +45,14 @@ async function assertCompleteAndOrdered(pool: pg.Pool, arrivals: readonly Receiv
   }
   const committed = new Map<string, string[]>();
   for (const r of rows) committed.set(r.aggregate_id, [...(committed.get(r.aggregate_id) ?? []), r.id]);
-  assert.equal(seen.size, rows.length, "every committed event arrived");
+  // When one is missing, say whether the relay thinks it published it (then the emulator lost it)
+  // or still has it pending, and for which aggregates: the two point at different culprits.
+  const missing = rows.filter((r) => !seen.has(r.id));
+  const summary = (published: boolean) => {
+    const of = missing.filter((r) => r.published === published);
+    return `${of.length} (aggregates ${[...new Set(of.map((r) => r.aggregate_id))].join(", ")}; max attempts ${Math.max(0, ...of.map((r) => r.attempts))})`;
+  };
+  assert.equal(seen.size, rows.length, `every committed event arrived; missing marked published: ${summary(true)}, still pending: ${summary(false)}`);
   for (const [aggregate, ids] of committed) assert.deepEqual(firstSeen.get(aggregate), ids, `commit order of ${aggregate}`);
 }
 
