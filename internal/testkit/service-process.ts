@@ -1,5 +1,6 @@
 import { freePort } from "../../pkg/free-port.js";
 import { TEST_JWT_SECRET } from "./auth.js";
+import { holdsListeningPort } from "./listening-socket.js";
 import { TEST_PAGE_TOKEN_SECRET } from "./page-tokens.js";
 import { type ScriptProcess, spawnScript } from "./processes.js";
 
@@ -14,8 +15,11 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Polls /readiness (as Kubernetes would) until 200; fails if the process exits first. */
-async function waitUntilReady(url: string, proc: ScriptProcess, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls /readiness (as Kubernetes would) until 200 from this process (not another test's server
+ * that took the port between freePort() and our bind); fails if the process exits first.
+ */
+async function waitUntilReady(url: string, port: number, proc: ScriptProcess, timeoutMs = 60_000): Promise<void> {
   let exited = false;
   void proc.exited.then(() => (exited = true));
   const deadline = Date.now() + timeoutMs;
@@ -24,7 +28,7 @@ async function waitUntilReady(url: string, proc: ScriptProcess, timeoutMs = 60_0
       (r) => r.status === 200,
       () => false,
     );
-    if (ok) return;
+    if (ok && holdsListeningPort(proc.pid, port) !== false) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   proc.kill("SIGKILL");
@@ -60,7 +64,7 @@ export async function startServiceProcess(opts: {
       ...opts.env,
     },
   });
-  await waitUntilReady(`http://127.0.0.1:${httpPort}/readiness`, proc);
+  await waitUntilReady(`http://127.0.0.1:${httpPort}/readiness`, httpPort, proc);
   return {
     httpUrl: `http://127.0.0.1:${httpPort}`,
     grpcUrl: `http://127.0.0.1:${grpcPort}`,
