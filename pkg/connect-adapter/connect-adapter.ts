@@ -2,8 +2,6 @@ import { create } from "@bufbuild/protobuf";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import {
-  Code,
-  ConnectError,
   type ConnectRouter,
   type ConnectRouterOptions,
   type ContextValues,
@@ -23,6 +21,7 @@ import {
   validateUniversalHandlerOptions,
 } from "@connectrpc/connect/protocol";
 import { createGrpcUnaryRoute, type StreamRoute, type UnaryImplSpec } from "./grpc-unary.js";
+import { earlyFailureError, observeEarlyFailure } from "./early-failure.js";
 import { answerUnknownGrpcMethod, isGrpcRequest } from "./unknown-grpc-method.js";
 import { readEarlyFailure } from "./undecodable.js";
 
@@ -144,9 +143,7 @@ async function answerEarlyFailure(
 ): Promise<UniversalServerResponse> {
   const failure = await readEarlyFailure(req, res);
   if (!failure) return res;
-  // Nothing but decoding ran: an INTERNAL here is always the client's bytes, never our fault.
-  const code = failure.error.code === Code.Internal ? Code.InvalidArgument : failure.error.code;
-  const error = new ConnectError(failure.error.rawMessage, code);
+  const error = earlyFailureError(failure.error);
   const observed: UnaryRequest = {
     stream: false,
     service: handler.service,
@@ -158,7 +155,6 @@ async function answerEarlyFailure(
     contextValues,
     message: create(handler.method.input),
   };
-  const fail = failureInterceptors.reduceRight((next, interceptor) => interceptor(next), (() => Promise.reject(error)) as Parameters<Interceptor>[0]);
-  await fail(observed).catch(() => undefined);
-  return failure.withCode(code);
+  await observeEarlyFailure(failureInterceptors, observed, error);
+  return failure.withCode(error.code);
 }

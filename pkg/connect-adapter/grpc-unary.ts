@@ -20,6 +20,7 @@ import {
   type UniversalHandlerOptions,
 } from "@connectrpc/connect/protocol";
 import { contentTypeProto, parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { earlyFailureError, observeEarlyFailure } from "./early-failure.js";
 
 /** A unary method's registered implementation, as `router.service()` received it. */
 export type UnaryImplSpec = Extract<MethodImplSpec, { kind: "unary" }>;
@@ -155,13 +156,8 @@ export function createGrpcUnaryRoute(opts: GrpcUnaryOptions): StreamRoute {
       };
       /** A call that fails before the interceptors: the failure interceptors see it with an empty message. */
       const failEarly = (error: ConnectError) => {
-        const code = error.code === Code.Internal ? Code.InvalidArgument : error.code;
-        const e = code === error.code ? error : new ConnectError(error.rawMessage, code);
-        const observe = o.failureInterceptors.reduceRight((next, i) => i(next), (() => Promise.reject(e)) as Parameters<Interceptor>[0]);
-        void observe(request(create(method.input))).then(
-          () => fail(e),
-          () => fail(e),
-        );
+        const e = earlyFailureError(error);
+        void observeEarlyFailure(o.failureInterceptors, request(create(method.input)), e).then(() => fail(e));
       };
 
       const reader = envelopeReader(readMaxBytes);
