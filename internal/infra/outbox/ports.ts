@@ -29,6 +29,11 @@ interface ClaimedAggregate {
 export interface PassLease {
   readonly token: string;
   readonly aggregates: readonly ClaimedAggregate[];
+  /**
+   * Milliseconds from the claim until the earliest aggregate that was backing off comes due,
+   * as the claim saw it (undefined: none was). The relay sleeps on it when it goes idle.
+   */
+  readonly nextDueInMs?: number;
 }
 
 interface ClaimRequest {
@@ -70,8 +75,6 @@ export interface OutboxRelayStore {
   loadPending(claimed: readonly ClaimedAggregate[], limit: number): Promise<PendingEvent[]>;
   /** In one statement: marks `published`, records `failures`, releases the pass's leases (and no other). */
   settle(lease: PassLease, published: readonly string[], failures: readonly AggregateFailure[]): Promise<void>;
-  /** Milliseconds until the earliest backed-off event becomes due, or undefined if none waits. */
-  nextRetryInMs(): Promise<number | undefined>;
 }
 
 /** A message as Pub/Sub takes it. */

@@ -32,8 +32,13 @@ export function createOutboxRelayStore(db: Kysely<Database>): OutboxRelayStore {
       //   taken over; a live one, even of this session, never is. The candidate list comes
       //   from a snapshot and can be stale (another pass may have published the head
       //   meanwhile): loadPending reads afresh after the claim.
+      // - next_due_ms: when the earliest head that is not due yet will be, from the same
+      //   snapshot as the claim. Asked in a later statement instead, a head that came due in
+      //   between would be neither claimed nor waited for, and the relay would sleep through
+      //   its retry until the poll interval. Heads another relay holds count too: waking for
+      //   them costs one empty claim. The one-row `n` carries it when nothing was leased.
       const token = randomUUID();
-      const { rows } = await sql<{ aggregate_id: string; seq: string }>`
+      const { rows } = await sql<{ aggregate_id: string | null; seq: string | null; next_due_ms: number | null }>`
         with recursive heads as (
            (select aggregate_id, seq, next_attempt_at from outbox
              where published_at is null
@@ -62,10 +67,16 @@ export function createOutboxRelayStore(db: Kysely<Database>): OutboxRelayStore {
             where outbox_leases.expires_at <= now()
                or outbox_leases.owner_pid not in (select pid from pg_stat_activity)
            returning aggregate_id)
-         select h.aggregate_id, h.seq::text as seq
-           from leased l join heads h using (aggregate_id)
-          order by h.next_attempt_at, h.seq`.execute(db);
-      return { token, aggregates: rows.map((r) => ({ aggregateId: r.aggregate_id, headSeq: r.seq })) };
+         select c.aggregate_id, c.seq::text as seq, n.next_due_ms
+           from (select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as next_due_ms
+                   from heads where next_attempt_at > now()) n
+           left join (select h.* from leased l join heads h using (aggregate_id)) c on true
+          order by c.next_attempt_at, c.seq`.execute(db);
+      return {
+        token,
+        aggregates: rows.flatMap((r) => (r.aggregate_id === null || r.seq === null ? [] : [{ aggregateId: r.aggregate_id, headSeq: r.seq }])),
+        nextDueInMs: rows[0]?.next_due_ms ?? undefined,
+      };
     },
 
     async loadPending(claimed, limit) {
@@ -121,14 +132,6 @@ export function createOutboxRelayStore(db: Kysely<Database>): OutboxRelayStore {
          released as (
            delete from outbox_leases where aggregate_id = any(${aggregateIds}::text[]) and token = ${lease.token}::uuid)
          select 1`.execute(db);
-    },
-
-    async nextRetryInMs() {
-      const { rows } = await sql<{ ms: number | null }>`
-        select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
-           from outbox where published_at is null and next_attempt_at > now()`.execute(db);
-      const ms = rows[0]?.ms;
-      return ms === null || ms === undefined ? undefined : Math.max(0, ms);
     },
   };
 }

@@ -34,6 +34,11 @@ export interface PassResult {
   readonly claimed: number;
   readonly published: number;
   readonly failed: number;
+  /**
+   * When (performance.now() time) the earliest aggregate backing off at the claim comes due,
+   * counted from when the claim was sent: a late answer makes the relay wake early, never late.
+   */
+  readonly nextDueAt?: number;
 }
 
 interface AggregateOutcome {
@@ -59,7 +64,8 @@ export async function runRelayPass(deps: RelayPassDeps, onLeased?: OnLeased): Pr
   const started = performance.now();
   const lease = await deps.store.claim({ limit: deps.batchSize, leaseTtlMs: deps.leaseTtlMs, passes: deps.concurrency });
   const claimed = lease.aggregates;
-  if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0 };
+  const nextDueAt = lease.nextDueInMs === undefined ? undefined : started + lease.nextDueInMs;
+  if (claimed.length === 0) return { claimed: 0, published: 0, failed: 0, nextDueAt };
 
   let published: string[];
   let failures: AggregateFailure[];
@@ -93,7 +99,7 @@ export async function runRelayPass(deps: RelayPassDeps, onLeased?: OnLeased): Pr
     );
   }
   deps.log.debug({ claimed: claimed.length, published: published.length, failed: failures.length, ms: Math.round(performance.now() - started) }, "relay pass");
-  return { claimed: claimed.length, published: published.length, failed: failures.length };
+  return { claimed: claimed.length, published: published.length, failed: failures.length, nextDueAt };
 }
 
 async function publishAggregate(deps: RelayPassDeps, events: readonly PendingEvent[]): Promise<AggregateOutcome> {

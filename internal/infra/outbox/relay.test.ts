@@ -207,7 +207,10 @@ describe("outbox relay → Pub/Sub", () => {
       events: createSpacetMetrics(registry).outboxEvents,
     };
     const relay = await startTestRelay(relayOptions);
-    cleanups.push(() => launchSink.close());
+    cleanups.push(
+      () => launchSink.close(),
+      () => relay.stop(),
+    );
 
     const flightIds = await insertEvents(
       handle.pool,
@@ -270,5 +273,49 @@ describe("outbox relay → Pub/Sub", () => {
     assert.equal(await counted("published"), 6, "each event counted once, when Pub/Sub acknowledged it");
     const failed = (await counted("failed")) ?? 0;
     assert.ok(failed >= 4, `every failed attempt counted: ${failed}`);
+  });
+
+  it("tries a backed-off aggregate again when it comes due, even if it came due while the relay was deciding how long to sleep", async () => {
+    // A slow moment (a busy event loop, a slow statement) between the claim that found nothing
+    // due and the relay's decision to sleep must not turn a 100 ms backoff into the poll interval.
+    const [head] = await insertEvents(handle.pool, [{ aggregateId: "launch-late", n: 1 }]);
+    const state = async () =>
+      (await handle.pool.query<{ attempts: number; due: boolean }>("select attempts, next_attempt_at <= now() as due from outbox where id = $1", [head]))
+        .rows[0];
+    let heldBack = false;
+    const relay = await startTestRelay({
+      dsn: tdb.dsn,
+      emulatorHost: emu.host,
+      projectId: emu.projectId,
+      topics: { launch: uniqueName("unused") },
+      backoff: { firstMs: 100, maxMs: 100 },
+      observe: {
+        publisher: (publisher) => ({
+          deadlineMs: publisher.deadlineMs,
+          resumePublishing: () => undefined,
+          publish: async () => {
+            throw Object.assign(new Error("14 UNAVAILABLE: the broker is away"), { code: 14 });
+          },
+        }),
+        store: (store) => ({
+          ...store,
+          async claim(req) {
+            const lease = await store.claim(req);
+            if (!heldBack && lease.aggregates.length === 0 && (await state()).attempts === 1) {
+              // The first claim after the failure found the head backing off: hand the answer
+              // back only once the head is due.
+              heldBack = true;
+              while (!(await state()).due) await new Promise((r) => setImmediate(r));
+            }
+            return lease;
+          },
+        }),
+      },
+    });
+    cleanups.push(() => relay.stop());
+    const deadline = Date.now() + 5_000;
+    while ((await state()).attempts < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(heldBack, "the claim after the failure was held back until the head was due");
+    assert.ok((await state()).attempts >= 2, `attempts ${(await state()).attempts}: the relay slept through the retry`);
   });
 });

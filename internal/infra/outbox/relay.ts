@@ -66,7 +66,10 @@ const PASS_ERROR_BACKOFF: Backoff = { firstMs: 200, maxMs: 10_000 };
  *   follow each other until one finds nothing due.
  * - Wake-ups coalesce: however many commits notify, at most one more pass is wanted.
  * - With nothing in flight the relay sleeps until a notification, the poll interval or the
- *   earliest backed-off event.
+ *   earliest backed-off event. The last pass before that found nothing due and came after
+ *   every failure was recorded (a pass that held something always has a successor), so the
+ *   retry time its claim saw is complete; no later query can miss a head that came due in
+ *   between.
  * - After a pass fails outright (database down) no pass starts and wake-ups are ignored until
  *   a backoff timer fires, so a persistent error cannot turn notifications into a busy loop;
  *   the passes still in flight finish on their own.
@@ -94,8 +97,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let wanted = false;
   const inFlight = new Set<Promise<void>>();
-  let passesStarted = 0;
-  let idle: Promise<void> | undefined;
+  /** The earliest retry time the passes since the relay last slept reported (performance.now()). */
+  let nextDueAt = Number.POSITIVE_INFINITY;
   let sleep: NodeJS.Timeout | undefined;
   let pausedAfterError = false;
   let passErrors = 0;
@@ -109,12 +112,11 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   function pump(): void {
     while (running && !pausedAfterError && wanted && inFlight.size < concurrency) {
       wanted = false;
-      passesStarted++;
       clearTimeout(sleep);
       const pass: Promise<void> = runPass().finally(() => {
         inFlight.delete(pass);
         pump();
-        if (inFlight.size === 0 && running && !pausedAfterError) idle ??= goIdle().finally(() => (idle = undefined));
+        if (inFlight.size === 0 && running && !pausedAfterError) goIdle();
       });
       inFlight.add(pass);
     }
@@ -123,6 +125,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   async function runPass(): Promise<void> {
     try {
       const result = await runRelayPass(passDeps, wake);
+      nextDueAt = Math.min(nextDueAt, result.nextDueAt ?? Number.POSITIVE_INFINITY);
       passErrors = 0;
       if (result.claimed > 0) wanted = true; // its aggregates are free again and may have more
     } catch (err) {
@@ -140,21 +143,12 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  /** Nothing in flight: sleep until the poll interval or the earliest backed-off event. */
-  async function goIdle(): Promise<void> {
-    for (;;) {
-      const passesBefore = passesStarted;
-      const retryInMs = await opts.store.nextRetryInMs().catch(() => undefined);
-      // A wake-up during the query started a pass (which comes back here when done), or is
-      // still wanted: do not sleep through it.
-      if (!running || pausedAfterError || inFlight.size > 0) return;
-      if (wanted) return pump();
-      // A pass came and went during the query and may have backed an aggregate off: ask again.
-      if (passesStarted !== passesBefore) continue;
-      clearTimeout(sleep);
-      sleep = setTimeout(wake, Math.min(opts.pollIntervalMs, retryInMs ?? Number.POSITIVE_INFINITY));
-      return;
-    }
+  /** Nothing in flight and nothing wanted: sleep until the poll interval or the earliest retry. */
+  function goIdle(): void {
+    const dueInMs = Math.max(0, nextDueAt - performance.now());
+    nextDueAt = Number.POSITIVE_INFINITY;
+    clearTimeout(sleep);
+    sleep = setTimeout(wake, Math.min(opts.pollIntervalMs, dueInMs));
   }
 
   return {
@@ -169,7 +163,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       running = false;
       clearTimeout(sleep);
       // A pass that settles may start no other (running is false); wait until none is left.
-      while (inFlight.size > 0 || idle) await Promise.all([...inFlight, idle]);
+      while (inFlight.size > 0) await Promise.all(inFlight);
       opts.log.info({}, "outbox relay stopped");
     },
   };

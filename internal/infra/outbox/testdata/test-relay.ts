@@ -70,12 +70,16 @@ export async function startTestRelay(opts: TestRelayOptions): Promise<{ stop(): 
     events: opts.events,
   });
   await ready;
+  let stopped: Promise<void> | undefined;
   return {
-    async stop() {
-      await relay.stop();
-      await publisher.close();
-      await session.close();
-    },
+    // Idempotent, so a test can stop its relay midway and still register the stop as a cleanup
+    // (a failed assertion then does not leave the relay running until the file times out).
+    stop: () =>
+      (stopped ??= (async () => {
+        await relay.stop();
+        await publisher.close();
+        await session.close();
+      })()),
   };
 }
 
