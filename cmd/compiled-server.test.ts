@@ -47,6 +47,19 @@ describe("the compiled server (dist/)", () => {
     assert.equal(await doc.text(), readFileSync(OPENAPI_DOCUMENT_URL, "utf8"));
   });
 
+  it("maps the native Argon2 library only once a password is hashed, not at start", async () => {
+    // Idle memory: most replicas never hash a password, and the library is ~3 MB resident.
+    const argon2Mapped = () => readFileSync(`/proc/${service.process.pid}/maps`, "utf8").includes("argon2");
+    assert.equal(argon2Mapped(), false, "mapped before any login or registration");
+    const res = await fetch(`${service.httpUrl}/v1/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "lazyload", email: "lazyload@example.com", password: "a long enough passphrase" }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(argon2Mapped(), true, "mapped once a password was hashed");
+  });
+
   it("exits 0 on SIGTERM", async () => {
     assert.equal(await service.stop(), 0);
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Algorithm, hash, type Options, parseOptions, verify } from "@node-rs/argon2";
+import type { Algorithm, Options } from "@node-rs/argon2";
 import type { PasswordHasher } from "../../app/identity/ports.js";
 
 /** Argon2id parameters: memory in KiB, passes, lanes. */
@@ -18,6 +18,35 @@ export const OWASP_ARGON2ID: Argon2Params = { memoryCost: 19_456, timeCost: 2, p
  */
 const ARGON2ID = 2 as Algorithm;
 
+/** What @node-rs/argon2 writes by default: a 16-byte salt and a 32-byte hash. */
+const SALT_BYTES = 16;
+const HASH_BYTES = 32;
+
+/**
+ * The native library (~3 MB resident) loads at the first registration or login, not at start:
+ * most replicas' idle memory is better spent elsewhere, and a process that never sees a login
+ * never needs it.
+ */
+let library: Promise<typeof import("@node-rs/argon2")> | undefined;
+const argon2 = () => (library ??= import("@node-rs/argon2"));
+
+/**
+ * A PHC string in Argon2id's format with `params` and random salt and hash. Verifying any
+ * password against it costs what verifying a real hash with those parameters costs (the hash is
+ * recomputed from the string's parameters and salt, then compared) and always fails, as no
+ * password produced it. Made without the library, so nothing loads before it is needed.
+ */
+export function dummyArgon2idHash(params: Argon2Params): string {
+  const b64 = (bytes: number) => randomBytes(bytes).toString("base64").replace(/=+$/, "");
+  return `$argon2id$v=19$m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}$${b64(SALT_BYTES)}$${b64(HASH_BYTES)}`;
+}
+
+/** The parameters of an Argon2id PHC string, or undefined for anything else (another algorithm, unreadable). */
+function argon2idParams(stored: string): Argon2Params | undefined {
+  const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  return m ? { memoryCost: Number(m[1]), timeCost: Number(m[2]), parallelism: Number(m[3]) } : undefined;
+}
+
 /**
  * Argon2id password hashing with @node-rs/argon2 (prebuilt native code, runs on libuv's thread
  * pool, so hashing does not block the event loop). Hashes are PHC strings; verification reads
@@ -25,26 +54,18 @@ const ARGON2ID = 2 as Algorithm;
  */
 export function createArgon2PasswordHasher(params: Argon2Params = OWASP_ARGON2ID): PasswordHasher {
   const options: Options = { ...params, algorithm: ARGON2ID };
-  // Made once with the current parameters, at creation, so even the first unknown-user login
-  // costs one verification and not a hash as well: verifying against it costs what verifying a
-  // real user's current hash costs. Its password is random and never kept.
-  let dummy = hash(randomBytes(32).toString("base64url"), options);
-  dummy.catch(() => undefined); // a failure surfaces at the first verifyDummy, which retries it
+  // Even the first unknown-user login costs one verification, as a wrong password does.
+  const dummy = dummyArgon2idHash(params);
   return {
-    hash: (password) => hash(password, options),
-    verify: (stored, password) => verify(stored, password),
+    hash: async (password) => (await argon2()).hash(password, options),
+    verify: async (stored, password) => (await argon2()).verify(stored, password),
     async verifyDummy(password) {
-      const stored = await dummy.catch(() => (dummy = hash(randomBytes(32).toString("base64url"), options)));
-      await verify(stored, password);
+      await (await argon2()).verify(dummy, password);
       return false;
     },
     needsRehash(stored) {
-      try {
-        const p = parseOptions(stored);
-        return p.algorithm !== ARGON2ID || p.memoryCost !== params.memoryCost || p.timeCost !== params.timeCost || p.parallelism !== params.parallelism;
-      } catch {
-        return true;
-      }
+      const p = argon2idParams(stored);
+      return p === undefined || p.memoryCost !== params.memoryCost || p.timeCost !== params.timeCost || p.parallelism !== params.parallelism;
     },
   };
 }

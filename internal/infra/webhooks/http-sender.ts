@@ -1,6 +1,5 @@
 import http from "node:http";
 import https from "node:https";
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 import type { ClaimedDelivery, WebhookSender } from "../../app/notification/ports.js";
 import type { AttemptResult } from "../../domain/notification/delivery.js";
 import { signWebhook } from "./signature.js";
@@ -27,28 +26,33 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 export function createHttpSender(opts: { allowedCidrs: readonly string[]; timeoutMs: number; userAgent: string; now?: () => number }): WebhookSender {
   const now = opts.now ?? Date.now;
   const filter = { allowIPAddressList: [...opts.allowedCidrs], allowPrivateIPAddress: false, allowMetaIPAddress: false };
-  // No keep-alive: each attempt connects (and is checked) afresh, and no socket outlives a send.
-  const agents = {
-    "http:": new RequestFilteringHttpAgent({ ...filter, keepAlive: false }),
-    "https:": new RequestFilteringHttpsAgent({ ...filter, keepAlive: false }),
-  };
+  // Loaded with the first send, not at start: a replica that never sends a webhook keeps the
+  // library (~1 MB resident) out of its memory. No keep-alive: each attempt connects (and is
+  // checked) afresh, and no socket outlives a send.
+  let agents: Promise<Record<"http:" | "https:", http.Agent>> | undefined;
+  const agentsOnce = () =>
+    (agents ??= import("request-filtering-agent").then(({ RequestFilteringHttpAgent, RequestFilteringHttpsAgent }) => ({
+      "http:": new RequestFilteringHttpAgent({ ...filter, keepAlive: false }),
+      "https:": new RequestFilteringHttpsAgent({ ...filter, keepAlive: false }),
+    })));
   return {
-    send(delivery: ClaimedDelivery, signal?: AbortSignal): Promise<AttemptResult> {
+    async send(delivery: ClaimedDelivery, signal?: AbortSignal): Promise<AttemptResult> {
       let url: URL;
       try {
         url = new URL(delivery.url);
       } catch {
-        return Promise.resolve({ kind: "error", error: "invalid URL", blocked: true });
+        return { kind: "error", error: "invalid URL", blocked: true };
       }
       const protocol = url.protocol;
-      if (protocol !== "http:" && protocol !== "https:") return Promise.resolve({ kind: "error", error: "unsupported scheme", blocked: true });
+      if (protocol !== "http:" && protocol !== "https:") return { kind: "error", error: "unsupported scheme", blocked: true };
+      const agent = (await agentsOnce())[protocol];
       const timestamp = Math.floor(now() / 1000);
       const body = Buffer.from(delivery.body, "utf8");
       const timeout = AbortSignal.timeout(opts.timeoutMs);
       return new Promise<AttemptResult>((resolve) => {
         const request = (protocol === "https:" ? https : http).request(url, {
           method: "POST",
-          agent: agents[protocol],
+          agent,
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           headers: {
             "content-type": "application/json",
