@@ -37,7 +37,7 @@ import { createIdentity, resolveJwtSecret } from "./wiring/identity.js";
 import { createOpenApiRoute } from "./wiring/openapi-route.js";
 import { createLaunchUseCases } from "./wiring/launch.js";
 import { createServiceMetrics } from "./wiring/metrics.js";
-import { outboxRetentionJob } from "./wiring/outbox-retention.js";
+import { retentionJobs } from "./wiring/retention-jobs.js";
 import { API_SERVICES, createApiRoutes, createFieldRules, PROTOCOL_SERVICES } from "./wiring/routes.js";
 import { createSpacexSync, spacexSyncJobs } from "./wiring/spacex-sync.js";
 import { resolveProcessSecret } from "./wiring/process-secret.js";
@@ -256,10 +256,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     if (stopping) return;
     log.info("ready");
     // --- Recurring jobs: the SpaceX sync (now, launchpads then launches, each if due; then on
-    // LAUNCHPADS_CRON and SYNC_CRON), the outbox retention (OUTBOX_CLEANUP_CRON) and the offer
-    // expiry (now, for offers that ended while no replica ran, then on FLIGHT_EXPIRY_CRON).
+    // LAUNCHPADS_CRON and SYNC_CRON), the retention of the outbox and of webhook deliveries
+    // (OUTBOX_CLEANUP_CRON, WEBHOOK_CLEANUP_CRON) and the offer expiry (now, for offers that
+    // ended while no replica ran, then on FLIGHT_EXPIRY_CRON).
     for (const job of spacexSyncJobs(sync, config.schedules)) scheduler.add(job);
-    scheduler.add(outboxRetentionJob({ db: dbh.db, config, log }));
+    for (const job of retentionJobs({ db: dbh.db, config, log })) scheduler.add(job);
     scheduler.add(flightExpiryJob({ closeExpiredFlights: flights.closeExpiredFlights, cron: config.schedules.flightExpiry, log }));
     // --- Webhook dispatcher: sends the deliveries flight changes enqueued (LISTEN, next due
     // time, and WEBHOOK_POLL_CRON as a fallback poll).

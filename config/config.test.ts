@@ -120,7 +120,7 @@ describe("config", () => {
   });
 
   describe("webhooks", () => {
-    it("defaults to https only, public addresses only, 15 s attempts and the Standard Webhooks retry schedule", () => {
+    it("defaults to https only, public addresses only, 15 s attempts, the Standard Webhooks retry schedule and 30 days of finished deliveries", () => {
       const h = 3_600_000;
       assert.deepEqual(loadConfig({ env: {} }).webhooks, {
         allowHttp: false,
@@ -130,6 +130,7 @@ describe("config", () => {
         retryJitter: 0.2,
         leaseMs: 60_000,
         maxInFlight: 16,
+        retentionMs: 720 * h,
       });
     });
 
@@ -163,24 +164,28 @@ describe("config", () => {
   });
 
   describe("schedules", () => {
-    it("defaults to checking the sync every 5 minutes, the pads hourly, cleaning the outbox and closing expired offers every minute", () => {
+    it("defaults to checking the sync every 5 minutes, the pads hourly, cleaning the outbox and closing expired offers every minute, old deliveries every 5", () => {
       assert.deepEqual(loadConfig({ env: {} }).schedules, {
         sync: "*/5 * * * *",
         launchpads: "0 * * * *",
         outboxCleanup: "* * * * *",
         flightExpiry: "* * * * *",
         webhookPoll: "* * * * *",
+        webhookCleanup: "*/5 * * * *",
       });
     });
 
     it("takes cron expressions from the environment, with an optional seconds field", () => {
-      const { schedules } = loadConfig({ env: { SYNC_CRON: "*/1 * * * *", LAUNCHPADS_CRON: "30 3 * * MON", OUTBOX_CLEANUP_CRON: " */10 * * * * * " } });
+      const { schedules } = loadConfig({
+        env: { SYNC_CRON: "*/1 * * * *", LAUNCHPADS_CRON: "30 3 * * MON", OUTBOX_CLEANUP_CRON: " */10 * * * * * ", WEBHOOK_CLEANUP_CRON: "0 3 * * *" },
+      });
       assert.deepEqual(schedules, {
         sync: "*/1 * * * *",
         launchpads: "30 3 * * MON",
         outboxCleanup: "*/10 * * * * *",
         flightExpiry: "* * * * *",
         webhookPoll: "* * * * *",
+        webhookCleanup: "0 3 * * *",
       });
     });
 

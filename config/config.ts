@@ -59,6 +59,8 @@ export interface Config {
     readonly leaseMs: number;
     /** Most deliveries one replica sends at once. */
     readonly maxInFlight: number;
+    /** How long finished deliveries (succeeded, failed, cancelled) are kept: listed and retried until then. */
+    readonly retentionMs: number;
   };
   readonly shutdown: { readonly graceMs: number };
   /**
@@ -76,6 +78,8 @@ export interface Config {
     readonly flightExpiry: string;
     /** WEBHOOK_POLL_CRON: look for due webhook deliveries (a fallback: commits and due times wake the dispatcher). */
     readonly webhookPoll: string;
+    /** WEBHOOK_CLEANUP_CRON: delete webhook deliveries finished longer ago than WEBHOOK_RETENTION. */
+    readonly webhookCleanup: string;
   };
   readonly auth: {
     /** HMAC key for bearer tokens; undefined only on the embedded default (the server then generates one). */
@@ -343,6 +347,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       retryJitter: int("webhooks.retry_jitter_percent", "WEBHOOK_RETRY_JITTER_PERCENT", 20, 0, 100) / 100,
       leaseMs: duration("webhooks.lease", "WEBHOOK_LEASE", "60s"),
       maxInFlight: int("webhooks.max_in_flight", "WEBHOOK_MAX_IN_FLIGHT", 16, 1, 1000),
+      retentionMs: duration("webhooks.retention", "WEBHOOK_RETENTION", "720h"),
     },
     shutdown: { graceMs: duration("shutdown.grace", "SHUTDOWN_GRACE", "20s") },
     schedules: {
@@ -351,6 +356,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       outboxCleanup: cron("schedules.outbox_cleanup", "OUTBOX_CLEANUP_CRON", "* * * * *"),
       flightExpiry: cron("schedules.flight_expiry", "FLIGHT_EXPIRY_CRON", "* * * * *"),
       webhookPoll: cron("schedules.webhook_poll", "WEBHOOK_POLL_CRON", "* * * * *"),
+      webhookCleanup: cron("schedules.webhook_cleanup", "WEBHOOK_CLEANUP_CRON", "*/5 * * * *"),
     },
     auth: {
       jwtSecret,
