@@ -8,7 +8,8 @@ import { type ScriptProcess, spawnScript } from "../internal/testkit/processes.j
 
 // `npm start` in a terminal: the embedded default without any setting, in a process group of its
 // own (the embedded PostgreSQL inside it); Ctrl-C sends SIGINT to the whole group, so PostgreSQL
-// stops at once while the service drains.
+// stops at once while the service drains, and npm forwards its own copy of the SIGINT to the
+// server (it execs node), so the server gets the one Ctrl-C twice.
 let dataDir: string;
 let service: ScriptProcess;
 
@@ -55,7 +56,8 @@ describe("Ctrl-C in a terminal", () => {
     // While a SpaceX sync holds a connection, as right after the start.
     await service.waitForLine(/"component":"spacex-sync"/);
     const before = service.stdout().length;
-    service.killGroup("SIGINT");
+    service.killGroup("SIGINT"); // the terminal's
+    service.kill("SIGINT"); // npm's, forwarded to its child
     const exit = await service.exited;
     const after = service
       .stdout()

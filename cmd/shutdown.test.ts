@@ -59,4 +59,35 @@ describe("graceful shutdown", () => {
     assert.equal(exit.code, 0, service.process.stderr());
     assert.match(service.process.stdout(), /"msg":"stopped"/);
   });
+
+  it("takes a repeat within a second as the same signal (npm forwards Ctrl-C), and a later one as 'exit now': 1, without the drain", async () => {
+    const service = await startServiceProcess({ dsn: db.dsn, env: { PG_POOL_MAX: "2" } });
+    const client = createClient(BookingService, createGrpcTransport({ baseUrl: service.grpcUrl }));
+    const lock = await holdBookingWrites(db.dsn);
+    try {
+      const call = client.createBooking({
+        firstName: "Held",
+        lastName: "Back",
+        gender: Gender.OTHER,
+        birthday: "1980-01-01",
+        launchpadId: PADS.cape,
+        destination: Destination.MOON,
+        launchDate: "2049-10-01",
+      });
+      call.catch(() => undefined); // the process exits under it
+      await waitUntil("the booking waits for the lock", async () => (await advisoryLockWaiters(db.dsn)) === 1);
+      service.process.kill("SIGTERM");
+      const firstAt = performance.now();
+      await service.process.waitForLine(/"msg":"shutting down"/);
+      service.process.kill("SIGTERM"); // within the second: the same signal, the drain goes on
+      await waitUntil("a second has passed since the first signal", async () => performance.now() - firstAt > 1_100);
+      service.process.kill("SIGTERM");
+      const exit = await service.process.exited;
+      assert.equal(exit.code, 1, "exited at once, with the call still in flight");
+      const forced = service.process.stdout().match(/"msg":"second signal: exiting now"/g) ?? [];
+      assert.equal(forced.length, 1, "only the late signal forced the exit");
+    } finally {
+      await lock.release();
+    }
+  });
 });

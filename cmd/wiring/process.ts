@@ -56,16 +56,28 @@ export function createRootLogger(config: Config, name = config.app.name): Logger
 }
 
 /**
- * SIGTERM/SIGINT run `stop` once and exit 0 (1 if it fails); a second signal exits 1 at once,
- * for an operator who does not want to wait for the drain.
+ * One Ctrl-C can arrive twice within milliseconds: the terminal signals the whole process group,
+ * and `npm start` forwards its own copy to the server it runs. A repeat within this window is
+ * that same keypress, not an operator asking to skip the drain.
+ */
+const SAME_SIGNAL_WINDOW_MS = 1_000;
+
+/**
+ * SIGTERM/SIGINT run `stop` once and exit 0 (1 if it fails); a signal more than a second after
+ * the first exits 1 at once, for an operator who does not want to wait for the drain.
  */
 export function exitOnSignals(log: Logger, stop: () => Promise<void>): void {
-  let signals = 0;
+  let firstAt: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
+    if (firstAt !== undefined) {
+      if (performance.now() - firstAt < SAME_SIGNAL_WINDOW_MS) {
+        log.debug({ signal }, "signal repeated while shutting down (the same Ctrl-C through npm); still draining");
+        return;
+      }
       log.warn({ signal }, "second signal: exiting now");
       process.exit(1);
     }
+    firstAt = performance.now();
     log.info({ signal }, "shutting down");
     stop().then(
       () => process.exit(0),
