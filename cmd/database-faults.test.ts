@@ -166,6 +166,7 @@ describe("database faults other than a lost connection", () => {
   });
 
   it("a database that accepts no connections (55000): every RPC, SyncService's included, is UNAVAILABLE; probes and gRPC health agree and name no infrastructure", async () => {
+    const logsBefore = service.process.stdout().length;
     await clusterAdmin(`alter database ${db.name} allow_connections false`);
     try {
       await terminateServiceSessions();
@@ -186,7 +187,9 @@ describe("database faults other than a lost connection", () => {
       assert.equal(liveness.status, 500);
       assert.deepEqual(liveness.body, { status: "unhealthy", checks: { database: { ok: false } } });
       assertNoInfrastructure(liveness.text, "/liveness");
-      assert.match(service.process.stdout(), /"msg":"readiness check fails"/, "the reason goes to the logs");
+      // The reason goes to the logs. They travel on another pipe than the HTTP answers, so the
+      // line may arrive after them: wait for it (a line of this test, not of an earlier one).
+      await waitUntil("the readiness failure in the logs", async () => /"msg":"readiness check fails"/.test(service.process.stdout().slice(logsBefore)), 5_000);
     } finally {
       await clusterAdmin(`alter database ${db.name} allow_connections true`);
     }
