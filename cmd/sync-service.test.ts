@@ -57,11 +57,11 @@ describe("the service on the embedded default", () => {
     assert.equal(status.launchpads.lastSuccess.counts.fetched, 6, "the seed pads were refreshed first");
     assert.equal(status.launches.interval, "3600s");
 
-    const line = service
-      .stdout()
-      .split("\n")
-      .find((l) => l.includes('"msg":"spacex sync succeeded"') && l.includes('"job":"spacex_launches"'));
-    assert.ok(line, "one log line per run");
+    // One log line per run; on its own pipe, so it may arrive after the status answer.
+    const line = await service.waitForLine(
+      /"msg":"spacex sync succeeded".*"job":"spacex_launches"|"job":"spacex_launches".*"msg":"spacex sync succeeded"/,
+      5_000,
+    );
     assert.deepEqual(
       (({ fetched, added, removed, bookingsCancelled, roundTrips }) => ({ fetched, added, removed, bookingsCancelled, hasTrips: roundTrips > 0 }))(
         JSON.parse(line),
