@@ -76,13 +76,30 @@ describe("CancelFlightBooking", () => {
   it("returns every seat exactly once when cancels and bookings race", async () => {
     const flight = await ctx.uc.createFlight(flightPlan({ capacity: { window: 6, aisle: 0, middle: 0 } }));
     const booked = await Promise.all([1, 2, 3].map(() => book(ada, flight.id, 2)));
-    await Promise.all([
-      ...booked.flatMap((b) => [ctx.uc.cancelFlightBooking(ada, b.id), ctx.uc.cancelFlightBooking(operator, b.id)]),
-      ...[1, 2, 3].map(() => book(bob, flight.id, 1).catch(() => undefined)),
+    // Sold out: each of Bob's bookings succeeds or not depending on how many of the cancels
+    // committed before it, so the order decides how many he gets, never the seat count.
+    const [cancels, bobs] = await Promise.all([
+      Promise.all(booked.flatMap((b) => [ctx.uc.cancelFlightBooking(ada, b.id), ctx.uc.cancelFlightBooking(operator, b.id)])),
+      Promise.all(
+        [1, 2, 3].map(() =>
+          book(bob, flight.id, 1).then(
+            () => "confirmed",
+            (e: unknown) => (e instanceof DomainError ? e.reason : String(e)),
+          ),
+        ),
+      ),
     ]);
+    assert.ok(
+      cancels.every((c) => c.status === "cancelled"),
+      "both cancels of each booking answer it cancelled",
+    );
+    for (const outcome of bobs) assert.ok(["confirmed", "FLIGHT_CLOSED", "INSUFFICIENT_SEATS"].includes(outcome), outcome);
     const ledger = await seatLedger(ctx.handle.db, flight.id);
-    assert.equal(ledger.available, 6 - ledger.sold, "available = capacity - confirmed seats");
-    assert.equal(ledger.sold, 3, "bob's three seats, whatever the order");
+    assert.equal(ledger.sold, bobs.filter((o) => o === "confirmed").length, "only Bob's confirmed seats are sold: Ada's six all came back");
+    assert.equal(ledger.available, 6 - ledger.sold, "available = capacity - confirmed seats: each seat returned exactly once");
+    if (ledger.available > 0) await book(bob, flight.id, ledger.available);
+    const after = await seatLedger(ctx.handle.db, flight.id);
+    assert.deepEqual([after.sold, after.available, after.close_reason], [6, 0, "sold_out"], "the six seats sell again, and no more");
   });
 });
 
