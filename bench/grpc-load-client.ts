@@ -5,7 +5,7 @@ import { create, type DescMessage, type DescMethodUnary, fromBinary, type Messag
 const PREFIX_BYTES = 5;
 
 /** A call that ended with a status other than OK, as the server sent it. */
-export class GrpcCallError extends Error {
+class GrpcCallError extends Error {
   constructor(
     readonly code: number,
     message: string,

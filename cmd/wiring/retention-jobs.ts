@@ -17,19 +17,18 @@ export function retentionJobs(deps: { db: Kysely<Database>; config: Pick<Config,
   const outbox = createOutboxRetention({ db, retentionMs: config.notifications.retentionMs, log: log.child({ component: "outbox-retention" }) });
   const deliveries = createDeliveryRetention({ db, retentionMs: config.webhooks.retentionMs, log: log.child({ component: "webhook-retention" }) });
   return [
-    {
-      name: "outbox-retention",
-      cron: config.schedules.outboxCleanup,
-      run: async ({ signal }) => {
-        await outbox(signal);
-      },
-    },
-    {
-      name: "webhook-retention",
-      cron: config.schedules.webhookCleanup,
-      run: async ({ signal }) => {
-        await deliveries(signal);
-      },
-    },
+    retentionJob("outbox-retention", config.schedules.outboxCleanup, outbox),
+    retentionJob("webhook-retention", config.schedules.webhookCleanup, deliveries),
   ];
+}
+
+/** A retention run on `cron`; what it deleted is its own log line. */
+function retentionJob(name: string, cron: string, retention: (signal?: AbortSignal) => Promise<number>): CronJob {
+  return {
+    name,
+    cron,
+    run: async ({ signal }) => {
+      await retention(signal);
+    },
+  };
 }

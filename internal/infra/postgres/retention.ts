@@ -19,13 +19,13 @@ export type DeleteExpiredBatch = (retentionMs: number, limit: number) => RawBuil
 
 /**
  * A retention job: runs `deleteBatch` until a batch deletes fewer than `batchSize` rows,
- * `maxBatches` ran or `signal` fired (checked between batches), logs what went as `deleted`,
+ * `maxBatches` ran or `signal` fired (checked between batches), logs how many went with `logMessage`,
  * and returns the count. Each batch is its own statement, so retention never holds locks on a
  * large range or bloats one transaction. Any number of replicas may run it at once: they delete
  * the same expired rows, and a row another one deleted first is simply not deleted twice. A
  * failure rejects (the scheduler logs it and the next run starts over).
  */
-export function createRetention(opts: RetentionOptions, deleteBatch: DeleteExpiredBatch, deleted: string): (signal?: AbortSignal) => Promise<number> {
+export function createRetention(opts: RetentionOptions, deleteBatch: DeleteExpiredBatch, logMessage: string): (signal?: AbortSignal) => Promise<number> {
   const batchSize = opts.batchSize ?? 1_000;
   const maxBatches = opts.maxBatches ?? 20;
   return async (signal) => {
@@ -35,7 +35,7 @@ export function createRetention(opts: RetentionOptions, deleteBatch: DeleteExpir
       total += n;
       if (n < batchSize) break;
     }
-    if (total > 0) opts.log.info({ deleted: total }, deleted);
+    if (total > 0) opts.log.info({ deleted: total }, logMessage);
     return total;
   };
 }
